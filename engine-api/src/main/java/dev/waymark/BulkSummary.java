@@ -1,0 +1,18 @@
+package dev.waymark;
+
+import java.util.List;
+
+/**
+ * Totals of one bulk evaluation.
+ *
+ * @param contacts  contacts taken from the input
+ * @param evaluated contacts whose rules ran
+ * @param skipped   contacts with nothing due, whose rules did not need to run
+ * @param actions   actions emitted
+ * @param failures  every rule failure, by contact
+ */
+public record BulkSummary(long contacts, long evaluated, long skipped, long actions, List<RuleFailure> failures) {
+    public BulkSummary {
+        failures = List.copyOf(failures);
+    }
+}

@@ -1,0 +1,248 @@
+package dev.waymark;
+
+import dev.waymark.internal.Values;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One contact's facts, folded from its events (SPEC §2): what rules see. An immutable value; every
+ * collection is an unmodifiable copy, maps and sets in sorted order so the state serialises the same way
+ * every time. Instances are safe to share between threads.
+ *
+ * <p>Besides the facts of SPEC §2 it carries the little bookkeeping that lets events be folded in any
+ * arrival order by event time (when each attribute, tag and consent was last written, recently closed
+ * carts, sends since the last engagement). Its size is bounded: see {@code Folding} for the limits.
+ *
+ * @param id                 the contact id
+ * @param attributes         merged from {@code contact.updated}; last write by event time wins
+ * @param attributeTimes     event time of each attribute's last write (a removal is a write of null)
+ * @param tags               current tags, from tag events and the engine's own tag actions
+ * @param tagTimes           time of each tag's last change
+ * @param stage              the stored stage, {@code null} before the first {@code stage.set}
+ * @param consents           consent per channel; a channel without an entry is {@link Consent#UNKNOWN}
+ * @param firstSeen          time of the earliest applied event, {@code null} if none
+ * @param lastSeen           time of the latest applied event, {@code null} if none
+ * @param orderCount         orders ever placed
+ * @param totalSpent         sum of order amounts
+ * @param firstOrderAt       earliest order time, {@code null} without orders
+ * @param lastOrderAt        latest order time (by event time), {@code null} without orders
+ * @param categories         categories ever purchased
+ * @param recentOrders       orders of the retention window, oldest first
+ * @param openCarts          open carts by id
+ * @param closedCarts        recently closed carts: id → closing time
+ * @param campaignsSent      {@code email.sent} events ever applied
+ * @param unopenedCampaigns  campaigns sent after the latest engagement: campaignId → latest send time
+ * @param lastEngagementAt   latest {@code email.opened}/{@code email.clicked}, {@code null} if none
+ * @param eventCounts        per event type: how many and the latest time
+ * @param reviews            recent reviews: orderId → rating
+ * @param positiveReview     whether any review ever had a rating of 4 or more
+ * @param ledger             actions already emitted (rule, type, key, time), oldest first
+ */
+public record Contact(
+        String id,
+        Map<String, Object> attributes,
+        Map<String, Instant> attributeTimes,
+        Set<String> tags,
+        Map<String, Instant> tagTimes,
+        Stage stage,
+        Map<Channel, ChannelConsent> consents,
+        Instant firstSeen,
+        Instant lastSeen,
+        int orderCount,
+        double totalSpent,
+        Instant firstOrderAt,
+        Instant lastOrderAt,
+        Set<String> categories,
+        List<Order> recentOrders,
+        List<Cart> openCarts,
+        Map<String, Instant> closedCarts,
+        int campaignsSent,
+        Map<String, Instant> unopenedCampaigns,
+        Instant lastEngagementAt,
+        Map<String, EventCount> eventCounts,
+        Map<String, Integer> reviews,
+        boolean positiveReview,
+        List<LedgerEntry> ledger) {
+
+    public Contact {
+        Objects.requireNonNull(id, "id");
+        attributes = Values.copyMap(Objects.requireNonNull(attributes, "attributes"), "attributes");
+        attributeTimes = sorted(attributeTimes, "attributeTimes");
+        tags = Collections.unmodifiableSortedSet(new TreeSet<>(Objects.requireNonNull(tags, "tags")));
+        tagTimes = sorted(tagTimes, "tagTimes");
+        java.util.EnumMap<Channel, ChannelConsent> byChannel = new java.util.EnumMap<>(Channel.class);
+        byChannel.putAll(Objects.requireNonNull(consents, "consents"));
+        consents = Collections.unmodifiableMap(byChannel);
+        if (orderCount < 0) {
+            throw new IllegalArgumentException("orderCount must be >= 0, was " + orderCount);
+        }
+        categories = Collections.unmodifiableSortedSet(new TreeSet<>(Objects.requireNonNull(categories, "categories")));
+        recentOrders = List.copyOf(recentOrders);
+        openCarts = List.copyOf(openCarts);
+        closedCarts = sorted(closedCarts, "closedCarts");
+        unopenedCampaigns = sorted(unopenedCampaigns, "unopenedCampaigns");
+        eventCounts = sorted(eventCounts, "eventCounts");
+        reviews = sorted(reviews, "reviews");
+        ledger = List.copyOf(ledger);
+    }
+
+    /** A contact never seen: no events, no stage, nothing in the ledger. */
+    public static Contact empty(String id) {
+        return new Contact(id, Map.of(), Map.of(), Set.of(), Map.of(), null, Map.of(), null, null, 0, 0.0,
+                null, null, Set.of(), List.of(), List.of(), Map.of(), 0, Map.of(), null, Map.of(), Map.of(),
+                false, List.of());
+    }
+
+    private static <V> SortedMap<String, V> sorted(Map<String, V> m, String name) {
+        Objects.requireNonNull(m, name);
+        return Collections.unmodifiableSortedMap(new TreeMap<>(m));
+    }
+
+    // ---- conveniences for rules (plain methods, not record components) ----
+
+    /** The consent for {@code channel}; {@link Consent#UNKNOWN} when no event said either. */
+    public Consent consent(Channel channel) {
+        ChannelConsent c = consents.get(channel);
+        return c == null ? Consent.UNKNOWN : c.consent();
+    }
+
+    /** Whether consent for {@code channel} is granted. */
+    public boolean consented(Channel channel) {
+        return consent(channel) == Consent.GRANTED;
+    }
+
+    /** Time of the latest {@code subscribed} event for {@code channel}, {@code null} if none. */
+    public Instant subscribedAt(Channel channel) {
+        ChannelConsent c = consents.get(channel);
+        return c == null ? null : c.subscribedAt();
+    }
+
+    /** Distinct campaigns sent after the latest engagement (SPEC §2). */
+    public int unopenedStreak() {
+        return unopenedCampaigns.size();
+    }
+
+    /** How many events of {@code type} were applied. */
+    public long count(String type) {
+        EventCount c = eventCounts.get(type);
+        return c == null ? 0 : c.count();
+    }
+
+    /** Time of the latest event of {@code type}, {@code null} if none. */
+    public Instant lastAt(String type) {
+        EventCount c = eventCounts.get(type);
+        return c == null ? null : c.last();
+    }
+
+    /** An attribute as text, or {@code null}. */
+    public String attribute(String name) {
+        Object v = attributes.get(name);
+        return v == null ? null : v.toString();
+    }
+
+    /** Whether the contact holds {@code tag}. */
+    public boolean hasTag(String tag) {
+        return tags.contains(tag);
+    }
+
+    /** Whether any event was ever applied to the contact. */
+    public boolean seen() {
+        return firstSeen != null;
+    }
+
+    /** The open cart with this id, or {@code null}. */
+    public Cart cart(String cartId) {
+        for (Cart c : openCarts) {
+            if (c.id().equals(cartId)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the ledger already holds this firing. */
+    public boolean inLedger(String rule, String type, String key) {
+        for (LedgerEntry e : ledger) {
+            if (e.key().equals(key) && e.rule().equals(rule) && e.type().equals(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Consent for one channel: the latest decision by event time, and the latest subscription. */
+    public record ChannelConsent(Consent consent, Instant changedAt, Instant subscribedAt) {
+        public ChannelConsent {
+            Objects.requireNonNull(consent, "consent");
+            Objects.requireNonNull(changedAt, "changedAt");
+        }
+    }
+
+    /** One sku in a cart. */
+    public record CartLine(String sku, long qty, double price, String category) {
+        public CartLine {
+            Objects.requireNonNull(sku, "sku");
+            if (qty < 1) {
+                throw new IllegalArgumentException("qty must be >= 1, was " + qty);
+            }
+        }
+    }
+
+    /**
+     * An open cart.
+     *
+     * @param itemCount sum of the lines' qty
+     * @param value     sum of price × qty
+     */
+    public record Cart(String id, List<CartLine> lines, Instant lastActivity, long itemCount, double value) {
+        public Cart {
+            Objects.requireNonNull(id, "id");
+            lines = List.copyOf(lines);
+            Objects.requireNonNull(lastActivity, "lastActivity");
+        }
+
+        /** A cart with its item count and value computed from its lines. */
+        public static Cart of(String id, List<CartLine> lines, Instant lastActivity) {
+            long items = 0;
+            double value = 0;
+            for (CartLine l : lines) {
+                items += l.qty();
+                value += l.price() * l.qty();
+            }
+            return new Cart(id, lines, lastActivity, items, value);
+        }
+    }
+
+    /** An order of the retention window. */
+    public record Order(String id, Instant placedAt, double amount, List<String> categories, boolean reviewed) {
+        public Order {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(placedAt, "placedAt");
+            categories = List.copyOf(categories);
+        }
+    }
+
+    /** How many events of a type were applied, and the latest one's time. */
+    public record EventCount(long count, Instant last) {
+        public EventCount {
+            Objects.requireNonNull(last, "last");
+        }
+    }
+
+    /** An action already emitted: the contact never gets the same (rule, type, key) again. */
+    public record LedgerEntry(String rule, String type, String key, Instant at) {
+        public LedgerEntry {
+            Objects.requireNonNull(rule, "rule");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.waymark;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of evaluating one contact at one instant: the new state to keep, the actions to carry out
+ * (in SPEC §3 output order, each never emitted before for this contact), and any rule failure.
+ *
+ * @param state    the contact's new state; persist it in place of the old one
+ * @param actions  actions to carry out, unmodifiable
+ * @param failures rule failures; when not empty the evaluation was rolled back and {@code actions} is empty
+ * @param skipped  true when the engine knew nothing was due and did not run the rules
+ */
+public record Evaluation(ContactState state, List<Action> actions, List<RuleFailure> failures, boolean skipped) {
+    public Evaluation {
+        Objects.requireNonNull(state, "state");
+        actions = List.copyOf(actions);
+        failures = List.copyOf(failures);
+    }
+
+    /** The earliest later instant at which a rule could fire with no new event, if any. */
+    public Optional<Instant> nextWakeUp() {
+        return state.wakeUp();
+    }
+}

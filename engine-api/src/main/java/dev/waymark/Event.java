@@ -1,0 +1,179 @@
+package dev.waymark;
+
+import dev.waymark.internal.Values;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Something a contact did or that happened to it (SPEC §1): an immutable, validated value.
+ *
+ * <p>The compact constructor enforces every rule of SPEC §1, including the required props of the
+ * standard event types, and throws {@link InvalidEventException} naming the field. Props are copied
+ * deep and unmodifiable in a canonical form (integers as {@code Long}, decimals as {@code Double}),
+ * unknown props are kept. Instances are immutable and safe to share between threads.
+ *
+ * @param id        non-empty; an id already applied for the contact is ignored (idempotent ingest)
+ * @param contactId non-empty
+ * @param type      matches {@code [a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*}
+ * @param at        when it happened
+ * @param props     type-specific properties, never null (empty when absent)
+ */
+public record Event(String id, String contactId, String type, Instant at, Map<String, Object> props) {
+
+    private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+
+    public Event {
+        requireText("id", id);
+        requireText("contactId", contactId);
+        if (type == null) {
+            throw new InvalidEventException("type", "is required");
+        }
+        if (!TYPE.matcher(type).matches()) {
+            throw new InvalidEventException("type", "'" + type + "' does not match [a-z][a-z0-9_]*(.[a-z][a-z0-9_]*)*");
+        }
+        if (at == null) {
+            throw new InvalidEventException("at", "is required");
+        }
+        try {
+            props = props == null ? Map.of() : Values.copyMap(props, "props");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("props", e.getMessage());
+        }
+        validateProps(type, props);
+    }
+
+    /** An event with no props. */
+    public Event(String id, String contactId, String type, Instant at) {
+        this(id, contactId, type, at, Map.of());
+    }
+
+    /** A prop as a string, or {@code null} when absent. Validation has already checked the standard props' kinds. */
+    public String text(String prop) {
+        Object v = props.get(prop);
+        return v == null ? null : v.toString();
+    }
+
+    /** A numeric prop as a double, or {@code fallback} when absent. */
+    public double number(String prop, double fallback) {
+        Object v = props.get(prop);
+        return v instanceof Number n ? n.doubleValue() : fallback;
+    }
+
+    private static void requireText(String field, String value) {
+        if (value == null) {
+            throw new InvalidEventException(field, "is required");
+        }
+        if (value.isEmpty()) {
+            throw new InvalidEventException(field, "must not be empty");
+        }
+    }
+
+    // SPEC §1's table of standard types. Custom types are free-form.
+    private static void validateProps(String type, Map<String, Object> p) {
+        switch (type) {
+            case "contact.updated" -> optionalObject(p, "attributes");
+            case "subscribed", "unsubscribed" -> {
+                String channel = requiredString(p, "channel");
+                if (Channel.byId(channel) == null) {
+                    throw new InvalidEventException("props.channel", "'" + channel + "' is not one of email, sms, push");
+                }
+            }
+            case "page.viewed" -> {
+                optionalString(p, "url");
+                optionalString(p, "category");
+            }
+            case "cart.item_added" -> {
+                requiredString(p, "cartId");
+                requiredString(p, "sku");
+                double price = requiredNumber(p, "price");
+                if (price < 0 || Double.isNaN(price) || Double.isInfinite(price)) {
+                    throw new InvalidEventException("props.price", price + " is not a number >= 0");
+                }
+                Object qty = p.get("qty");
+                if (qty != null && !(qty instanceof Long q && q >= 1)) {
+                    throw new InvalidEventException("props.qty", "'" + qty + "' is not an integer >= 1");
+                }
+                optionalString(p, "category");
+            }
+            case "cart.item_removed" -> {
+                requiredString(p, "cartId");
+                requiredString(p, "sku");
+            }
+            case "checkout.started" -> requiredString(p, "cartId");
+            case "order.placed" -> {
+                requiredString(p, "orderId");
+                double amount = requiredNumber(p, "amount");
+                if (amount < 0 || Double.isNaN(amount) || Double.isInfinite(amount)) {
+                    throw new InvalidEventException("props.amount", amount + " is not a number >= 0");
+                }
+                optionalString(p, "cartId");
+                Object cats = p.get("categories");
+                if (cats != null) {
+                    if (!(cats instanceof List<?> list) || !list.stream().allMatch(c -> c instanceof String)) {
+                        throw new InvalidEventException("props.categories", "must be an array of strings");
+                    }
+                }
+            }
+            case "email.sent", "email.opened", "email.clicked" -> requiredString(p, "campaignId");
+            case "review.submitted" -> {
+                requiredString(p, "orderId");
+                Object rating = p.get("rating");
+                if (rating == null) {
+                    throw new InvalidEventException("props.rating", "is required");
+                }
+                if (!(rating instanceof Long r && r >= 1 && r <= 5)) {
+                    throw new InvalidEventException("props.rating", "'" + rating + "' is not an integer from 1 to 5");
+                }
+            }
+            case "referral.made" -> optionalString(p, "referredContactId");
+            case "tag.added", "tag.removed" -> requiredString(p, "tag");
+            default -> {
+                // a custom event: any props
+            }
+        }
+    }
+
+    private static String requiredString(Map<String, Object> p, String name) {
+        Object v = p.get(name);
+        if (v == null) {
+            throw new InvalidEventException("props." + name, "is required");
+        }
+        if (!(v instanceof String s) || s.isEmpty()) {
+            throw new InvalidEventException("props." + name, "must be a non-empty string");
+        }
+        return s;
+    }
+
+    private static void optionalString(Map<String, Object> p, String name) {
+        Object v = p.get(name);
+        if (v != null && !(v instanceof String)) {
+            throw new InvalidEventException("props." + name, "must be a string");
+        }
+    }
+
+    private static void optionalObject(Map<String, Object> p, String name) {
+        Object v = p.get(name);
+        if (v != null && !(v instanceof Map)) {
+            throw new InvalidEventException("props." + name, "must be an object");
+        }
+    }
+
+    private static double requiredNumber(Map<String, Object> p, String name) {
+        Object v = p.get(name);
+        if (v == null) {
+            throw new InvalidEventException("props." + name, "is required");
+        }
+        if (!(v instanceof Number n)) {
+            throw new InvalidEventException("props." + name, "'" + v + "' is not a number");
+        }
+        return n.doubleValue();
+    }
+
+    @Override
+    public String toString() {
+        return "Event[" + id + " " + contactId + " " + type + " " + at + " " + props + "]";
+    }
+
+}

@@ -1,0 +1,52 @@
+package dev.waymark;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.function.Consumer;
+
+/**
+ * Evaluates the journey rules for contacts: folds their due events, fires the rules at {@code now}, and
+ * returns the actions never emitted before together with the contact's new state and next wake-up.
+ *
+ * <p>An engine is built once (see {@code dev.waymark.drools.Waymark}) and is immutable and thread-safe:
+ * share one across threads. It keeps no contact data; the host holds each {@link ContactState}.
+ *
+ * <p><b>Next wake-up.</b> Each evaluation stores in the state the earliest later instant at which a rule
+ * could fire with no new event (a cart's delay running out, a win-back day count reached, a pending
+ * future event falling due). Evaluating before it, with no new event, emits nothing, so the engine skips
+ * such contacts and a host or scheduler may too. A ruleset with a custom rule that does not declare its
+ * due times ({@code @dueTimes}) makes every contact always due: its wake-up is the evaluation time.
+ */
+public interface JourneyEngine {
+
+    /** Evaluates one contact at {@code now}. */
+    Evaluation evaluate(ContactState state, Instant now);
+
+    /** Receives {@code events} into the state (idempotently), then evaluates at {@code now}. */
+    default Evaluation evaluate(ContactState state, Collection<Event> events, Instant now) {
+        return evaluate(state.withEvents(events), now);
+    }
+
+    /**
+     * Evaluates many contacts at {@code now} on the calling thread: the hot path. {@code sink} receives one
+     * evaluation per input state, in input order. A rule failing for one contact does not stop the run.
+     */
+    default BulkSummary evaluateAll(Iterable<ContactState> states, Instant now, Consumer<Evaluation> sink) {
+        return evaluateAll(states, now, sink, 1);
+    }
+
+    /**
+     * As {@link #evaluateAll(Iterable, Instant, Consumer)} with up to {@code parallelism} threads evaluating;
+     * {@code sink} is still called on the calling thread, in input order, so it needs no locking. The
+     * iterable is consumed lazily with a bounded number of contacts in flight.
+     *
+     * @throws IllegalArgumentException if {@code parallelism < 1}
+     */
+    BulkSummary evaluateAll(Iterable<ContactState> states, Instant now, Consumer<Evaluation> sink, int parallelism);
+
+    /** The settings the engine was built with. */
+    Settings settings();
+
+    /** Ids of the rules in this ruleset that are switched on, standard and custom, sorted. */
+    java.util.SortedSet<String> ruleIds();
+}

@@ -1,0 +1,268 @@
+package dev.waymark;
+
+import dev.waymark.internal.StandardRules;
+import dev.waymark.internal.StandardRules.Kind;
+import dev.waymark.internal.StandardRules.Param;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Which rules are switched on and their parameters (SPEC §5). Immutable and thread-safe; build one with
+ * {@link #builder()} or read one from JSON with {@code WaymarkJson.readSettings}. Every rule is on and
+ * every parameter has its SPEC default unless set.
+ *
+ * <p>Parameters of kind hours or days are {@link Duration}s (a day is exactly 24 h); integers are
+ * {@code Integer}; numbers are {@code Double}. Every setter validates at once and throws
+ * {@link InvalidSettingsException} naming the key ({@code rules.<rule>.<param>}) and quoting the value.
+ * Custom rule ids are accepted here with only {@code enabled}; the engine rejects ids that name no rule.
+ */
+public final class Settings {
+
+    private static final Settings DEFAULTS = new Settings(Map.of(), Map.of());
+
+    private final Map<String, Boolean> enabled;
+    private final Map<String, Map<String, Object>> params;
+
+    private Settings(Map<String, Boolean> enabled, Map<String, Map<String, Object>> params) {
+        this.enabled = Collections.unmodifiableMap(new TreeMap<>(enabled));
+        TreeMap<String, Map<String, Object>> p = new TreeMap<>();
+        params.forEach((rule, values) -> p.put(rule, Collections.unmodifiableMap(new TreeMap<>(values))));
+        this.params = Collections.unmodifiableMap(p);
+    }
+
+    /** Every rule on, every parameter at its default. */
+    public static Settings defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change some. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.enabled.putAll(enabled);
+        params.forEach((rule, values) -> b.params.put(rule, new TreeMap<>(values)));
+        return b;
+    }
+
+    /** Whether the rule is switched on (true unless settings switch it off). */
+    public boolean enabled(String ruleId) {
+        return enabled.getOrDefault(ruleId, Boolean.TRUE);
+    }
+
+    /** Rule ids these settings mention (switched on or off, or with parameters). */
+    public Set<String> mentionedRules() {
+        Set<String> s = new TreeSet<>(enabled.keySet());
+        s.addAll(params.keySet());
+        return Collections.unmodifiableSet(s);
+    }
+
+    /** Rule ids switched off. */
+    public Set<String> disabledRules() {
+        Set<String> s = new TreeSet<>();
+        enabled.forEach((rule, on) -> {
+            if (!on) {
+                s.add(rule);
+            }
+        });
+        return Collections.unmodifiableSet(s);
+    }
+
+    /** The parameter's value, or its default. */
+    public Object param(String ruleId, String name) {
+        Param p = spec(ruleId, name);
+        Map<String, Object> values = params.get(ruleId);
+        Object v = values == null ? null : values.get(name);
+        return v != null ? v : p.defaultValue();
+    }
+
+    /** An hours or days parameter. */
+    public Duration duration(String ruleId, String name) {
+        return (Duration) typed(ruleId, name, Kind.HOURS, Kind.DAYS);
+    }
+
+    /** An hours-list parameter. */
+    @SuppressWarnings("unchecked")
+    public List<Duration> durations(String ruleId, String name) {
+        return (List<Duration>) typed(ruleId, name, Kind.HOURS_LIST);
+    }
+
+    /** An integer parameter. */
+    public int integer(String ruleId, String name) {
+        return (Integer) typed(ruleId, name, Kind.INTEGER);
+    }
+
+    /** A number parameter. */
+    public double number(String ruleId, String name) {
+        return (Double) typed(ruleId, name, Kind.NUMBER);
+    }
+
+    private Object typed(String ruleId, String name, Kind... kinds) {
+        Param p = spec(ruleId, name);
+        for (Kind k : kinds) {
+            if (p.kind() == k) {
+                return param(ruleId, name);
+            }
+        }
+        throw new IllegalArgumentException("parameter " + ruleId + "." + name + " is " + p.kind().description);
+    }
+
+    private static Param spec(String ruleId, String name) {
+        Param p = StandardRules.params(ruleId).get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no parameter '" + name + "' for rule '" + ruleId + "'");
+        }
+        return p;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Settings s && s.enabled.equals(enabled) && s.params.equals(params);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(enabled, params);
+    }
+
+    @Override
+    public String toString() {
+        return "Settings[enabled=" + enabled + ", params=" + params + "]";
+    }
+
+    /** Builds {@link Settings}; every setter validates at once. Not thread-safe. */
+    public static final class Builder {
+        private final Map<String, Boolean> enabled = new TreeMap<>();
+        private final Map<String, Map<String, Object>> params = new TreeMap<>();
+
+        private Builder() {
+        }
+
+        /** Switches a rule on or off. A custom rule id is checked when the engine is built. */
+        public Builder enabled(String ruleId, boolean on) {
+            checkRuleId(ruleId);
+            enabled.put(ruleId, on);
+            return this;
+        }
+
+        /** Switches a rule off. */
+        public Builder disable(String ruleId) {
+            return enabled(ruleId, false);
+        }
+
+        /**
+         * Sets a standard rule's parameter: a {@link Duration} (or a number of hours/days) for hours and days
+         * parameters, a {@code List} of those for hours lists, a number otherwise.
+         */
+        public Builder param(String ruleId, String name, Object value) {
+            checkRuleId(ruleId);
+            String key = "rules." + ruleId + "." + name;
+            if (!StandardRules.isStandard(ruleId)) {
+                throw new InvalidSettingsException(key, "custom rule '" + ruleId + "' takes no parameters, only 'enabled'");
+            }
+            Param p = StandardRules.params(ruleId).get(name);
+            if (p == null) {
+                throw new InvalidSettingsException(key, "unknown parameter '" + name + "' of rule '" + ruleId
+                        + "'; known: " + String.join(", ", StandardRules.params(ruleId).keySet()));
+            }
+            params.computeIfAbsent(ruleId, r -> new TreeMap<>()).put(name, convert(key, p, value));
+            return this;
+        }
+
+        /** The settings; checks the rules' cross-parameter constraints. */
+        public Settings build() {
+            Settings s = new Settings(enabled, params);
+            Duration after = s.duration(StandardRules.ABANDONED_CART, "afterHours");
+            Duration maxAge = s.duration(StandardRules.ABANDONED_CART, "maxAgeHours");
+            if (maxAge.compareTo(after) <= 0) {
+                throw new InvalidSettingsException("rules.abandoned-cart.maxAgeHours",
+                        "must be greater than afterHours (" + after.toHours() + "), was " + maxAge.toHours());
+            }
+            Duration window = s.duration(StandardRules.REVIEW_REQUEST, "afterDays")
+                    .plus(s.duration(StandardRules.REVIEW_REQUEST, "windowDays"));
+            if (window.compareTo(StandardRules.RETENTION) > 0) {
+                throw new InvalidSettingsException("rules.review-request.windowDays",
+                        "afterDays + windowDays must be at most " + StandardRules.RETENTION.toDays()
+                                + " days (how long orders are remembered)");
+            }
+            return s;
+        }
+
+        private static void checkRuleId(String ruleId) {
+            if (ruleId == null || ruleId.isBlank()) {
+                throw new InvalidSettingsException("rules", "rule id must be a non-empty string, was '" + ruleId + "'");
+            }
+        }
+
+        private static Object convert(String key, Param p, Object value) {
+            if (value == null) {
+                throw new InvalidSettingsException(key, "must be " + p.kind().description + ", was null");
+            }
+            return switch (p.kind()) {
+                case HOURS -> duration(key, p, value, Duration.ofHours(1));
+                case DAYS -> duration(key, p, value, Duration.ofDays(1));
+                case HOURS_LIST -> {
+                    if (!(value instanceof List<?> list) || list.isEmpty()) {
+                        throw new InvalidSettingsException(key, "must be a non-empty " + p.kind().description + ", was " + quote(value));
+                    }
+                    List<Duration> out = new ArrayList<>();
+                    for (int i = 0; i < list.size(); i++) {
+                        out.add(duration(key + "[" + i + "]", p, list.get(i), Duration.ofHours(1)));
+                    }
+                    yield List.copyOf(out);
+                }
+                case INTEGER -> {
+                    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+                        throw new InvalidSettingsException(key, "must be " + p.kind().description + ", was " + quote(value));
+                    }
+                    inRange(key, p, n.doubleValue(), value);
+                    yield n.intValue();
+                }
+                case NUMBER -> {
+                    if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                        throw new InvalidSettingsException(key, "must be " + p.kind().description + ", was " + quote(value));
+                    }
+                    inRange(key, p, n.doubleValue(), value);
+                    yield n.doubleValue();
+                }
+            };
+        }
+
+        private static Duration duration(String key, Param p, Object value, Duration unit) {
+            if (value instanceof Duration d) {
+                double units = (double) d.toMillis() / unit.toMillis();
+                inRange(key, p, units, value);
+                return d;
+            }
+            if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                throw new InvalidSettingsException(key, "must be " + p.kind().description + ", was " + quote(value));
+            }
+            inRange(key, p, n.doubleValue(), value);
+            return Duration.ofMillis(Math.round(n.doubleValue() * unit.toMillis()));
+        }
+
+        private static void inRange(String key, Param p, double v, Object original) {
+            if (v < p.min() || v > p.max()) {
+                throw new InvalidSettingsException(key, "must be from " + fmt(p.min()) + " to " + fmt(p.max())
+                        + ", was " + quote(original));
+            }
+        }
+
+        private static String fmt(double d) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+        }
+
+        private static String quote(Object v) {
+            return v instanceof String ? "\"" + v + "\"" : String.valueOf(v);
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package dev.waymark.internal;
+
+import dev.waymark.Action;
+import dev.waymark.BulkSummary;
+import dev.waymark.Channel;
+import dev.waymark.Contact;
+import dev.waymark.ContactState;
+import dev.waymark.Evaluation;
+import dev.waymark.Event;
+import dev.waymark.JourneyEngine;
+import dev.waymark.RuleFailure;
+import dev.waymark.Settings;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The engine around a {@link RuleRunner}: per contact it skips what is not due, folds due events, fires
+ * the rules, then turns what they asked for into actions — dropping what the ledger already holds and
+ * messages without consent — applies the engine's own tag and stage actions, records the ledger and
+ * computes the next wake-up. Immutable and thread-safe.
+ */
+public final class Evaluator implements JourneyEngine {
+
+    private final Settings settings;
+    private final RuleRunner runner;
+    private final String rulesetId;
+    private final boolean alwaysDue;
+    private final SortedSet<String> ruleIds;
+    private final int batchSize;
+    private final boolean skipNotDue;
+
+    /**
+     * @param rulesetId  fingerprint of ruleset and settings; a state's wake-up is trusted only if it matches
+     * @param alwaysDue  true when a rule does not declare its due times, so no contact may be skipped
+     * @param batchSize  contacts handed to the runner at once
+     * @param skipNotDue whether to skip contacts whose wake-up lies after {@code now} (false only to verify)
+     */
+    public Evaluator(Settings settings, RuleRunner runner, String rulesetId, boolean alwaysDue,
+                     SortedSet<String> ruleIds, int batchSize, boolean skipNotDue) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.rulesetId = Objects.requireNonNull(rulesetId, "rulesetId");
+        this.alwaysDue = alwaysDue;
+        this.ruleIds = Collections.unmodifiableSortedSet(new java.util.TreeSet<>(ruleIds));
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+        }
+        this.batchSize = batchSize;
+        this.skipNotDue = skipNotDue;
+    }
+
+    @Override
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public SortedSet<String> ruleIds() {
+        return ruleIds;
+    }
+
+    @Override
+    public Evaluation evaluate(ContactState state, Instant now) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(now, "now");
+        return evaluateBatch(List.of(state), now).get(0);
+    }
+
+    @Override
+    public BulkSummary evaluateAll(Iterable<ContactState> states, Instant now, Consumer<Evaluation> sink, int parallelism) {
+        Objects.requireNonNull(states, "states");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(sink, "sink");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
+        }
+        Totals totals = new Totals();
+        Iterator<ContactState> it = states.iterator();
+        if (parallelism == 1) {
+            while (it.hasNext()) {
+                deliver(evaluateBatch(nextBatch(it), now), sink, totals);
+            }
+            return totals.summary();
+        }
+        AtomicInteger threadNo = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "waymark-evaluate-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            // A bounded window of batches in flight, delivered in input order on this thread.
+            ArrayDeque<Future<List<Evaluation>>> inFlight = new ArrayDeque<>();
+            while (it.hasNext() || !inFlight.isEmpty()) {
+                while (it.hasNext() && inFlight.size() < parallelism * 2) {
+                    List<ContactState> batch = nextBatch(it);
+                    inFlight.add(pool.submit(() -> evaluateBatch(batch, now)));
+                }
+                deliver(inFlight.poll().get(), sink, totals);
+            }
+            return totals.summary();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.waymark.WaymarkException("bulk evaluation interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new dev.waymark.WaymarkException("bulk evaluation failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<ContactState> nextBatch(Iterator<ContactState> it) {
+        List<ContactState> batch = new ArrayList<>(batchSize);
+        while (it.hasNext() && batch.size() < batchSize) {
+            batch.add(Objects.requireNonNull(it.next(), "states must not contain null"));
+        }
+        return batch;
+    }
+
+    private static void deliver(List<Evaluation> evaluations, Consumer<Evaluation> sink, Totals totals) {
+        for (Evaluation e : evaluations) {
+            totals.add(e);
+            sink.accept(e);
+        }
+    }
+
+    /** Evaluates a batch of contacts with one call into the runner. */
+    public List<Evaluation> evaluateBatch(List<ContactState> states, Instant now) {
+        Evaluation[] out = new Evaluation[states.size()];
+        List<ContactState> advanced = new ArrayList<>(states.size());
+        List<Contact> contacts = new ArrayList<>(states.size());
+        int[] slot = new int[states.size()];
+        for (int i = 0; i < states.size(); i++) {
+            ContactState s = states.get(i);
+            if (canSkip(s, now)) {
+                out[i] = skip(s, now);
+                continue;
+            }
+            ContactState a = s.advance(now);
+            slot[advanced.size()] = i;
+            advanced.add(a);
+            contacts.add(a.contact());
+        }
+        if (!contacts.isEmpty()) {
+            Firings firings = new Firings(contacts.size());
+            runner.fire(contacts, now, firings);
+            for (int j = 0; j < advanced.size(); j++) {
+                int i = slot[j];
+                out[i] = finish(states.get(i), advanced.get(j), firings, j, now);
+            }
+        }
+        return java.util.Arrays.asList(out);
+    }
+
+    private boolean canSkip(ContactState s, Instant now) {
+        if (!skipNotDue || alwaysDue || !rulesetId.equals(s.rulesetId()) || s.evaluatedAt() == null
+                || now.isBefore(s.evaluatedAt()) || (s.nextWakeUp() != null && !now.isBefore(s.nextWakeUp()))) {
+            return false;
+        }
+        for (Event e : s.pending()) {
+            if (!e.at().isAfter(now)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Evaluation skip(ContactState s, Instant now) {
+        Instant wake = earliest(s.nextWakeUp(), firstPendingAfter(s.pending(), now));
+        ContactState kept = Objects.equals(wake, s.nextWakeUp()) ? s
+                : new ContactState(s.contact(), s.pending(), s.seenEventIds(), wake, s.evaluatedAt(), s.rulesetId());
+        return new Evaluation(kept, List.of(), List.of(), true);
+    }
+
+    private Evaluation finish(ContactState original, ContactState advanced, Firings firings, int j, Instant now) {
+        RuleFailure failure = firings.failure(j);
+        if (failure != null) {
+            // Roll the contact back whole: its events stay pending and are retried at the next evaluation.
+            return new Evaluation(original, List.of(), List.of(failure), false);
+        }
+        Contact contact = advanced.contact();
+        List<Action> actions = new ArrayList<>();
+        Set<String> emitted = new HashSet<>();
+        for (Firings.Emission e : firings.emissions(j)) {
+            Channel channel = Channel.ofMessageType(e.type());
+            if (channel != null && !contact.consented(channel)) {
+                continue; // SPEC §3: never a message without consent for its channel
+            }
+            if (contact.inLedger(e.rule(), e.type(), e.key()) || !emitted.add(e.rule() + '\n' + e.type() + '\n' + e.key())) {
+                continue; // at most once per (contact, rule, type, key)
+            }
+            actions.add(Action.of(contact.id(), e.rule(), e.type(), e.key(), now, e.params()));
+        }
+        if (!actions.isEmpty()) {
+            actions.sort(Action.OUTPUT_ORDER);
+            ContactDraft draft = new ContactDraft(contact);
+            for (Action a : actions) {
+                draft.applyAction(a);
+            }
+            contact = draft.freeze();
+        }
+        Instant wake = alwaysDue ? now : earliest(firings.dueAt(j), firstPendingAfter(advanced.pending(), now));
+        ContactState next = new ContactState(contact, advanced.pending(), advanced.seenEventIds(), wake, now, rulesetId);
+        return new Evaluation(next, actions, List.of(), false);
+    }
+
+    private static Instant firstPendingAfter(List<Event> pending, Instant now) {
+        Instant first = null;
+        for (Event e : pending) {
+            if (e.at().isAfter(now) && (first == null || e.at().isBefore(first))) {
+                first = e.at();
+            }
+        }
+        return first;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : (a.isBefore(b) ? a : b);
+    }
+
+    /** Running totals of a bulk run. */
+    private static final class Totals {
+        long contacts;
+        long evaluated;
+        long skipped;
+        long actions;
+        final List<RuleFailure> failures = new ArrayList<>();
+
+        void add(Evaluation e) {
+            contacts++;
+            if (e.skipped()) {
+                skipped++;
+            } else {
+                evaluated++;
+            }
+            actions += e.actions().size();
+            failures.addAll(e.failures());
+        }
+
+        BulkSummary summary() {
+            return new BulkSummary(contacts, evaluated, skipped, actions, failures);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.waymark.internal;
+
+import dev.waymark.RuleFailure;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What rules reported for a batch of contacts, by index: emissions, the earliest declared due time, and
+ * failures. Not thread-safe: one batch, one thread.
+ */
+public final class Firings {
+
+    /** One emission as a rule asked for it, before dedup and consent. */
+    public record Emission(String rule, String type, String key, Map<String, ?> params) {
+    }
+
+    private final List<List<Emission>> emissions;
+    private final Instant[] dueAt;
+    private final RuleFailure[] failures;
+
+    public Firings(int size) {
+        emissions = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            emissions.add(null);
+        }
+        dueAt = new Instant[size];
+        failures = new RuleFailure[size];
+    }
+
+    public void emit(int index, String rule, String type, String key, Map<String, ?> params) {
+        List<Emission> list = emissions.get(index);
+        if (list == null) {
+            list = new ArrayList<>(4);
+            emissions.set(index, list);
+        }
+        list.add(new Emission(rule, type, key, params == null ? Map.of() : params));
+    }
+
+    /** Declares that a rule could fire for the contact at {@code at}; the earliest declaration wins. */
+    public void dueAt(int index, Instant at) {
+        Instant prev = dueAt[index];
+        if (prev == null || at.isBefore(prev)) {
+            dueAt[index] = at;
+        }
+    }
+
+    /** Records a rule failure; the first one per contact is kept. */
+    public void fail(int index, RuleFailure failure) {
+        if (failures[index] == null) {
+            failures[index] = failure;
+        }
+    }
+
+    /** Forgets everything reported for the contact at {@code index} (its batch is being run again). */
+    public void clear(int index) {
+        emissions.set(index, null);
+        dueAt[index] = null;
+        failures[index] = null;
+    }
+
+    List<Emission> emissions(int index) {
+        List<Emission> list = emissions.get(index);
+        return list == null ? List.of() : list;
+    }
+
+    Instant dueAt(int index) {
+        return dueAt[index];
+    }
+
+    RuleFailure failure(int index) {
+        return failures[index];
+    }
+}

@@ -1,0 +1,129 @@
+package dev.waymark.drools;
+
+import dev.waymark.InvalidSettingsException;
+import dev.waymark.JourneyEngine;
+import dev.waymark.RuleCompilationException;
+import dev.waymark.Settings;
+import dev.waymark.WaymarkException;
+import dev.waymark.drools.internal.DroolsRuleRunner;
+import dev.waymark.drools.internal.RuleSource;
+import dev.waymark.drools.internal.RulesetCompiler;
+import dev.waymark.drools.internal.RulesetCompiler.CompiledRuleset;
+import dev.waymark.internal.Evaluator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds a {@link JourneyEngine} running the standard journey rules, plus any DRL of the host's, on Drools.
+ *
+ * <pre>{@code
+ * JourneyEngine engine = Waymark.builder()
+ *         .settings(WaymarkJson.readSettings(json))
+ *         .rules(Path.of("rules/back-in-stock.drl"))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Building compiles every rule once; the engine is then immutable and thread-safe. The builder is
+ * not thread-safe; every setter checks its argument at once.
+ */
+public final class Waymark {
+
+    private Waymark() {
+    }
+
+    /** A builder with default settings and only the standard rules. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds the engine; see {@link Waymark}. */
+    public static final class Builder {
+        private Settings settings = Settings.defaults();
+        private final List<RuleSource> rules = new ArrayList<>();
+        private int batchSize = 128;
+        private boolean skipNotDue = true;
+
+        private Builder() {
+        }
+
+        /** Which rules are on and their parameters; defaults to {@link Settings#defaults()}. */
+        public Builder settings(Settings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Adds a DRL file beside the standard rules.
+         *
+         * @throws WaymarkException naming the file when it cannot be read
+         */
+        public Builder rules(Path drlFile) {
+            Objects.requireNonNull(drlFile, "drlFile");
+            try {
+                rules.add(new RuleSource(drlFile.toString(), Files.readString(drlFile, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new WaymarkException("cannot read rule file " + drlFile + ": " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            }
+            return this;
+        }
+
+        /** Adds DRL text; {@code name} stands for it in compile errors. */
+        public Builder rules(String name, String drl) {
+            rules.add(new RuleSource(Objects.requireNonNull(name, "name"), Objects.requireNonNull(drl, "drl")));
+            return this;
+        }
+
+        /** Adds a DRL resource from the classpath, for example {@code rules/back-in-stock.drl}. */
+        public Builder rulesFromClasspath(String resource) {
+            Objects.requireNonNull(resource, "resource");
+            ClassLoader cl = Thread.currentThread().getContextClassLoader() != null
+                    ? Thread.currentThread().getContextClassLoader() : Waymark.class.getClassLoader();
+            try (InputStream in = cl.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new WaymarkException("no rule resource '" + resource + "' on the classpath");
+                }
+                rules.add(new RuleSource(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new WaymarkException("cannot read rule resource " + resource + ": " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /** How many contacts share one {@code fireAllRules} (default 128); at least 1. */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Whether to skip contacts whose next wake-up is after {@code now} and that have no due event (default
+         * true). Turning it off changes no result, only speed; it exists to verify exactly that.
+         */
+        public Builder skipNotDue(boolean skip) {
+            this.skipNotDue = skip;
+            return this;
+        }
+
+        /**
+         * Compiles the rules and builds the engine.
+         *
+         * @throws RuleCompilationException naming file and line of every problem
+         * @throws InvalidSettingsException when settings name a rule the ruleset does not have
+         */
+        public JourneyEngine build() {
+            CompiledRuleset compiled = RulesetCompiler.compile(settings, rules);
+            return new Evaluator(settings, new DroolsRuleRunner(compiled.kieBase(), settings), compiled.fingerprint(),
+                    compiled.alwaysDue(), compiled.ruleIds(), batchSize, skipNotDue);
+        }
+    }
+}

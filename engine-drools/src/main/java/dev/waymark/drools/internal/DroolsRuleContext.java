@@ -1,0 +1,178 @@
+package dev.waymark.drools.internal;
+
+import dev.waymark.Contact;
+import dev.waymark.RuleFailure;
+import dev.waymark.Settings;
+import dev.waymark.Stage;
+import dev.waymark.drools.RuleContext;
+import dev.waymark.internal.Firings;
+import dev.waymark.internal.StandardRules;
+import dev.waymark.internal.Stages;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code waymark} global of one Drools session: bound to a batch of contacts for one
+ * {@code fireAllRules}, it routes what rules report into that batch's {@link Firings}. Confined to the
+ * thread that holds the session.
+ */
+final class DroolsRuleContext implements RuleContext {
+
+    private final Settings settings;
+    private final Map<String, List<Step>> stepsCache = new java.util.HashMap<>();
+    private final IdentityHashMap<Contact, Integer> index = new IdentityHashMap<>();
+    private Instant now;
+    private Firings out;
+    private int[] outIndex;
+    private String currentRule;
+
+    DroolsRuleContext(Settings settings) {
+        this.settings = settings;
+    }
+
+    void begin(List<Contact> contacts, int[] outIndex, Instant now, Firings out) {
+        index.clear();
+        for (int i = 0; i < contacts.size(); i++) {
+            index.put(contacts.get(i), i);
+        }
+        this.outIndex = outIndex;
+        this.now = now;
+        this.out = out;
+    }
+
+    void end() {
+        index.clear();
+        out = null;
+        currentRule = null;
+    }
+
+    void ruleFiring(String rule) {
+        currentRule = rule;
+    }
+
+    /** Records a failure for {@code contact}, or for every contact of the batch when it is unknown. */
+    void fail(Contact contact, String rule, Throwable error) {
+        String message = error.getClass().getSimpleName() + ": " + error.getMessage();
+        if (contact != null && index.containsKey(contact)) {
+            out.fail(outIndex[index.get(contact)], new RuleFailure(contact.id(), rule, message));
+            return;
+        }
+        for (Map.Entry<Contact, Integer> e : index.entrySet()) {
+            out.fail(outIndex[e.getValue()], new RuleFailure(e.getKey().id(), rule, message));
+        }
+    }
+
+    private int slot(Contact c) {
+        Integer i = index.get(c);
+        if (i == null) {
+            throw new IllegalArgumentException("contact " + c.id() + " is not being evaluated: pass the Contact fact the rule matched");
+        }
+        return outIndex[i];
+    }
+
+    @Override
+    public Instant now() {
+        return now;
+    }
+
+    @Override
+    public boolean due(Contact contact, Instant at) {
+        if (at == null) {
+            return false;
+        }
+        if (!now.isBefore(at)) {
+            return true;
+        }
+        out.dueAt(slot(contact), at);
+        return false;
+    }
+
+    @Override
+    public boolean due(Contact contact, Instant from, Duration delay) {
+        return from != null && due(contact, from.plus(delay));
+    }
+
+    @Override
+    public boolean dueAfter(Contact contact, Instant at) {
+        return at != null && due(contact, at.plusNanos(1));
+    }
+
+    @Override
+    public boolean before(Instant at) {
+        return at != null && now.isBefore(at);
+    }
+
+    @Override
+    public Duration scaled(Duration d, double factor) {
+        BigDecimal nanos = BigDecimal.valueOf(d.getSeconds()).movePointRight(9).add(BigDecimal.valueOf(d.getNano()));
+        BigDecimal scaled = nanos.multiply(new BigDecimal(factor)).setScale(0, RoundingMode.FLOOR);
+        BigDecimal[] secondsAndNanos = scaled.divideAndRemainder(BigDecimal.valueOf(1_000_000_000L));
+        return Duration.ofSeconds(secondsAndNanos[0].longValueExact(), secondsAndNanos[1].longValueExact());
+    }
+
+    @Override
+    public List<Step> steps(String rule, String param) {
+        return stepsCache.computeIfAbsent(rule + "." + param, k -> {
+            List<Duration> delays = settings.durations(rule, param);
+            List<Step> steps = new ArrayList<>(delays.size());
+            for (int i = 0; i < delays.size(); i++) {
+                steps.add(new Step(i + 1, delays.get(i)));
+            }
+            return List.copyOf(steps);
+        });
+    }
+
+    @Override
+    public long daysSince(Instant at) {
+        return Duration.between(at, now).toDays();
+    }
+
+    @Override
+    public Duration duration(String rule, String param) {
+        return settings.duration(rule, param);
+    }
+
+    @Override
+    public List<Duration> durations(String rule, String param) {
+        return settings.durations(rule, param);
+    }
+
+    @Override
+    public int integer(String rule, String param) {
+        return settings.integer(rule, param);
+    }
+
+    @Override
+    public double number(String rule, String param) {
+        return settings.number(rule, param);
+    }
+
+    @Override
+    public Stage stage(Contact contact) {
+        int slot = slot(contact);
+        return Stages.compute(contact, now, settings.duration(StandardRules.STAGE_PROGRESSION, "lapseDays"),
+                at -> out.dueAt(slot, at));
+    }
+
+    @Override
+    public void emit(Contact contact, String type, String key) {
+        emit(contact, type, key, Map.of());
+    }
+
+    @Override
+    public void emit(Contact contact, String type, String key, Map<String, ?> params) {
+        if (currentRule == null) {
+            throw new IllegalStateException("emit is only for a rule's consequence (then-part)");
+        }
+        if (type == null || type.isEmpty() || key == null) {
+            throw new IllegalArgumentException("emit needs a non-empty type and a key, got type=" + type + " key=" + key);
+        }
+        out.emit(slot(contact), currentRule, type, key, params);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.waymark.drools.internal;
+
+import dev.waymark.InvalidSettingsException;
+import dev.waymark.RuleCompilationException;
+import dev.waymark.Settings;
+import dev.waymark.WaymarkException;
+import dev.waymark.internal.StandardRules;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.drools.kiesession.rulebase.InternalKnowledgeBase;
+import org.drools.kiesession.rulebase.KnowledgeBaseFactory;
+import org.kie.api.KieBaseConfiguration;
+import org.kie.api.KieServices;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.io.ResourceType;
+import org.kie.internal.builder.KnowledgeBuilder;
+import org.kie.internal.builder.KnowledgeBuilderFactory;
+import org.kie.internal.builder.KnowledgeBuilderResult;
+import org.kie.internal.builder.ResultSeverity;
+import org.kie.internal.io.ResourceFactory;
+
+/**
+ * Compiles the enabled standard rules and the host's DRL into one Drools knowledge base, checks settings
+ * against the rules it holds, and reports every compile problem with file and line. Nothing half-built
+ * escapes: either a complete {@link CompiledRuleset} or an exception.
+ */
+public final class RulesetCompiler {
+
+    /** The name of the global through which rules reach the {@link dev.waymark.drools.RuleContext}. */
+    public static final String GLOBAL = "waymark";
+
+    /** Rule metadata promising that every time the rule depends on goes through {@code waymark.due...}. */
+    public static final String DUE_TIMES = "dueTimes";
+
+    private static final String STANDARD_RULES = "dev/waymark/rules/";
+
+    private RulesetCompiler() {
+    }
+
+    /** A compiled knowledge base and what the engine needs to know of it. */
+    public record CompiledRuleset(InternalKnowledgeBase kieBase, SortedSet<String> ruleIds, boolean alwaysDue,
+                                  String fingerprint) {
+    }
+
+    /** The DRL of a standard rule, as shipped. */
+    public static RuleSource standardRule(String id) {
+        String resource = STANDARD_RULES + id + ".drl";
+        try (InputStream in = RulesetCompiler.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new WaymarkException("standard rule " + id + " is missing from the classpath (" + resource + ")");
+            }
+            return new RuleSource(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new WaymarkException("cannot read standard rule " + resource + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static CompiledRuleset compile(Settings settings, List<RuleSource> custom) {
+        List<RuleSource> sources = new ArrayList<>();
+        for (String id : StandardRules.ids()) {
+            if (settings.enabled(id)) {
+                sources.add(standardRule(id));
+            }
+        }
+        sources.addAll(custom);
+
+        KnowledgeBuilder builder = KnowledgeBuilderFactory.newKnowledgeBuilder();
+        for (RuleSource s : sources) {
+            builder.add(ResourceFactory.newByteArrayResource(s.drl().getBytes(StandardCharsets.UTF_8))
+                    .setSourcePath(s.name()), ResourceType.DRL);
+        }
+        List<RuleCompilationException.Problem> problems = new ArrayList<>();
+        for (KnowledgeBuilderResult r : builder.getResults(ResultSeverity.ERROR)) {
+            String file = r.getResource() == null ? "(unknown file)" : r.getResource().getSourcePath();
+            int[] lines = r.getLines();
+            int line = lines != null && lines.length > 0 ? lines[0] : 0;
+            problems.add(new RuleCompilationException.Problem(file, Math.max(line, 0), r.getMessage().strip()));
+        }
+        if (!problems.isEmpty()) {
+            throw new RuleCompilationException(problems);
+        }
+
+        KieBaseConfiguration conf = KieServices.Factory.get().newKieBaseConfiguration();
+        conf.setProperty("drools.consequenceExceptionHandler", FailureHandler.class.getName());
+        InternalKnowledgeBase kieBase = KnowledgeBaseFactory.newKnowledgeBase(conf);
+        kieBase.addPackages(builder.getKnowledgePackages());
+
+        TreeMap<String, Rule> rules = new TreeMap<>();
+        for (KiePackage pkg : kieBase.getKiePackages()) {
+            for (Rule rule : pkg.getRules()) {
+                Rule clash = rules.put(rule.getName(), rule);
+                if (clash != null) {
+                    throw new RuleCompilationException(List.of(new RuleCompilationException.Problem(
+                            sourceOf(rule, sources), 0, "rule id \"" + rule.getName() + "\" is defined twice (packages "
+                            + clash.getPackageName() + " and " + rule.getPackageName() + "); rule names are rule ids and must be unique")));
+                }
+            }
+        }
+        for (String id : settings.mentionedRules()) {
+            if (!rules.containsKey(id) && !StandardRules.isStandard(id)) {
+                throw new InvalidSettingsException("rules." + id, "no rule with this id; rules: " + String.join(", ", allIds(rules)));
+            }
+        }
+        boolean alwaysDue = false;
+        SortedSet<String> enabled = new TreeSet<>();
+        for (Rule rule : rules.values()) {
+            if (!settings.enabled(rule.getName())) {
+                kieBase.removeRule(rule.getPackageName(), rule.getName());
+                continue;
+            }
+            enabled.add(rule.getName());
+            if (!rule.getMetaData().containsKey(DUE_TIMES)) {
+                alwaysDue = true;
+            }
+        }
+        return new CompiledRuleset(kieBase, enabled, alwaysDue, fingerprint(settings, sources));
+    }
+
+    private static SortedSet<String> allIds(TreeMap<String, Rule> compiled) {
+        SortedSet<String> ids = new TreeSet<>(compiled.keySet());
+        ids.addAll(StandardRules.ids());
+        return ids;
+    }
+
+    private static String sourceOf(Rule rule, List<RuleSource> sources) {
+        for (RuleSource s : sources) {
+            if (s.drl().contains("\"" + rule.getName() + "\"")) {
+                return s.name();
+            }
+        }
+        return "(unknown file)";
+    }
+
+    private static String fingerprint(Settings settings, List<RuleSource> sources) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(settings.toString().getBytes(StandardCharsets.UTF_8));
+            for (RuleSource s : sources) {
+                sha.update((byte) 0);
+                sha.update(s.name().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(s.drl().getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+}
