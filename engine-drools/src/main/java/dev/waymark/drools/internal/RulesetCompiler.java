@@ -24,6 +24,7 @@ import org.kie.api.definition.KiePackage;
 import org.kie.api.definition.rule.Rule;
 import org.kie.api.io.ResourceType;
 import org.kie.internal.builder.KnowledgeBuilder;
+import org.kie.internal.builder.KnowledgeBuilderConfiguration;
 import org.kie.internal.builder.KnowledgeBuilderFactory;
 import org.kie.internal.builder.KnowledgeBuilderResult;
 import org.kie.internal.builder.ResultSeverity;
@@ -74,7 +75,9 @@ public final class RulesetCompiler {
         }
         sources.addAll(custom);
 
-        KnowledgeBuilder builder = KnowledgeBuilderFactory.newKnowledgeBuilder();
+        KnowledgeBuilderConfiguration builderConf = KnowledgeBuilderFactory.newKnowledgeBuilderConfiguration();
+        builderConf.setProperty("drools.propertySpecific", "ALLOWED");
+        KnowledgeBuilder builder = KnowledgeBuilderFactory.newKnowledgeBuilder(builderConf);
         for (RuleSource s : sources) {
             builder.add(ResourceFactory.newByteArrayResource(s.drl().getBytes(StandardCharsets.UTF_8))
                     .setSourcePath(s.name()), ResourceType.DRL);
@@ -92,6 +95,9 @@ public final class RulesetCompiler {
 
         KieBaseConfiguration conf = KieServices.Factory.get().newKieBaseConfiguration();
         conf.setProperty("drools.consequenceExceptionHandler", FailureHandler.class.getName());
+        // Facts are never modified in place (each evaluation inserts fresh immutable records), so property
+        // reactivity buys nothing; without it Drools does not warn about globals in constraints.
+        conf.setProperty("drools.propertySpecific", "ALLOWED");
         InternalKnowledgeBase kieBase = KnowledgeBaseFactory.newKnowledgeBase(conf);
         kieBase.addPackages(builder.getKnowledgePackages());
 

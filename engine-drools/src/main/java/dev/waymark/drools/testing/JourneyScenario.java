@@ -1,0 +1,171 @@
+package dev.waymark.drools.testing;
+
+import dev.waymark.Action;
+import dev.waymark.ContactState;
+import dev.waymark.Evaluation;
+import dev.waymark.Event;
+import dev.waymark.JourneyEngine;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A small test kit for rule authors: given these events for one contact, evaluated at these times, expect
+ * exactly these actions. Works with any test framework: failed expectations throw {@link AssertionError}
+ * listing what was expected and what fired.
+ *
+ * <pre>{@code
+ * JourneyScenario cart = JourneyScenario.with(engine)
+ *         .event("subscribed", "2026-11-20T09:00:00Z", "channel", "email")
+ *         .event("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k-1", "sku", "MUG-1", "price", 12.5);
+ * cart.evaluateAt("2026-11-20T13:59:59Z").ofRule("abandoned-cart").expectNothing();
+ * cart.evaluateAt("2026-11-20T14:00:00Z").ofRule("abandoned-cart").expectExactly("email.send k-1");
+ * }</pre>
+ *
+ * <p>A scenario keeps the contact's state between evaluations, as a host would, so a second evaluation
+ * sees the ledger of the first. Not thread-safe: one scenario per test.
+ */
+public final class JourneyScenario {
+
+    private final JourneyEngine engine;
+    private final String contactId;
+    private ContactState state;
+    private int nextEventId = 1;
+
+    private JourneyScenario(JourneyEngine engine, String contactId) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.contactId = contactId;
+        this.state = ContactState.empty(contactId);
+    }
+
+    /** A scenario for contact {@code c-1} on {@code engine}. */
+    public static JourneyScenario with(JourneyEngine engine) {
+        return new JourneyScenario(engine, "c-1");
+    }
+
+    /** A scenario for the named contact. */
+    public static JourneyScenario with(JourneyEngine engine, String contactId) {
+        return new JourneyScenario(engine, contactId);
+    }
+
+    /** Starts from a saved state instead of an empty one. */
+    public JourneyScenario from(ContactState saved) {
+        if (!saved.contactId().equals(contactId)) {
+            throw new IllegalArgumentException("state is for " + saved.contactId() + ", scenario for " + contactId);
+        }
+        state = saved;
+        return this;
+    }
+
+    /**
+     * Receives an event: its type, its time (ISO-8601) and props as name/value pairs. Its id is generated
+     * ({@code e1}, {@code e2}, …).
+     */
+    public JourneyScenario event(String type, String at, Object... props) {
+        return event(new Event("e" + nextEventId++, contactId, type, Instant.parse(at), props(props)));
+    }
+
+    /** Receives events as built (ids as given, so duplicates are ignored as in production). */
+    public JourneyScenario event(Event... events) {
+        state = state.withEvents(List.of(events));
+        return this;
+    }
+
+    /** Evaluates at {@code now} (ISO-8601) and keeps the new state. */
+    public Fired evaluateAt(String now) {
+        return evaluateAt(Instant.parse(now));
+    }
+
+    /** Evaluates at {@code now} and keeps the new state. */
+    public Fired evaluateAt(Instant now) {
+        Evaluation e = engine.evaluate(state, now);
+        if (!e.failures().isEmpty()) {
+            throw new AssertionError("rules failed at " + now + ": " + e.failures());
+        }
+        state = e.state();
+        return new Fired(e.actions(), e.nextWakeUp(), e.state(), "all rules");
+    }
+
+    /** The contact's current state. */
+    public ContactState state() {
+        return state;
+    }
+
+    private static Map<String, Object> props(Object... pairs) {
+        if (pairs.length % 2 != 0) {
+            throw new IllegalArgumentException("props come in name/value pairs, got " + pairs.length + " values");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((String) pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    /**
+     * What one evaluation emitted, with expectations. An expected action is written {@code "rule type key"},
+     * or {@code "type key"} within {@link #ofRule}.
+     *
+     * @param actions  the actions emitted
+     * @param wakeUp   the next wake-up after this evaluation
+     * @param state    the contact's state after it
+     * @param scope    what the actions were narrowed to, for messages
+     */
+    public record Fired(List<Action> actions, Optional<Instant> wakeUp, ContactState state, String scope) {
+
+        public Fired {
+            actions = List.copyOf(actions);
+        }
+
+        /** Only the actions of {@code rule}; expectations then name {@code "type key"}. */
+        public Fired ofRule(String rule) {
+            return new Fired(actions.stream().filter(a -> a.rule().equals(rule)).toList(), wakeUp, state, "rule " + rule);
+        }
+
+        /** Asserts these actions, and no others, were emitted (order does not matter). */
+        public Fired expectExactly(String... expected) {
+            List<String> actual = describe();
+            List<String> wanted = new ArrayList<>(List.of(expected));
+            if (!(actual.containsAll(wanted) && wanted.containsAll(actual) && actual.size() == wanted.size())) {
+                throw new AssertionError("expected exactly " + wanted + " from " + scope + " but got " + actual);
+            }
+            return this;
+        }
+
+        /** Asserts nothing was emitted. */
+        public Fired expectNothing() {
+            if (!actions.isEmpty()) {
+                throw new AssertionError("expected nothing from " + scope + " but got " + describe());
+            }
+            return this;
+        }
+
+        /** The single action of this type; fails if there is not exactly one. */
+        public Action action(String type) {
+            List<Action> of = actions.stream().filter(a -> a.type().equals(type)).toList();
+            if (of.size() != 1) {
+                throw new AssertionError("expected one " + type + " action from " + scope + " but got " + describe());
+            }
+            return of.get(0);
+        }
+
+        /** Asserts the next wake-up is {@code at} (ISO-8601), or none when {@code at} is null. */
+        public Fired expectWakeUp(String at) {
+            Optional<Instant> want = Optional.ofNullable(at).map(Instant::parse);
+            if (!want.equals(wakeUp)) {
+                throw new AssertionError("expected next wake-up " + want.map(Instant::toString).orElse("none")
+                        + " but got " + wakeUp.map(Instant::toString).orElse("none"));
+            }
+            return this;
+        }
+
+        private List<String> describe() {
+            boolean oneRule = scope.startsWith("rule ");
+            return actions.stream().map(a -> (oneRule ? "" : a.rule() + " ") + a.type() + " " + a.key()).toList();
+        }
+    }
+}
