@@ -1,0 +1,91 @@
+package dev.waymark.examples.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * Replaces a file all at once: the content goes to {@code <name>.tmp} in the same folder, is flushed to
+ * disk ({@code fsync}), then renamed over the target with an atomic move. Whatever happens before the
+ * rename — an error, a kill, a power cut — the target keeps its previous content byte for byte; after it,
+ * the target has the whole new content.
+ *
+ * <p>The temp name is fixed, so a run killed midway leaves at most one {@code .tmp} behind and the next
+ * write replaces it. Two processes must not write the same target at once. Not thread-safe.
+ */
+public final class AtomicFile {
+
+    /** Writes a file's content. */
+    @FunctionalInterface
+    public interface Content {
+        /** Writes everything to {@code out}; need not flush or close it. */
+        void writeTo(Writer out) throws IOException;
+    }
+
+    private final Path target;
+    private final Runnable beforeMove;
+
+    /** An atomic writer for {@code target}. */
+    public AtomicFile(Path target) {
+        this(target, () -> { });
+    }
+
+    /** As {@link #AtomicFile(Path)}, running {@code beforeMove} between the synced temp file and the rename (a test seam). */
+    AtomicFile(Path target, Runnable beforeMove) {
+        this.target = target.toAbsolutePath();
+        this.beforeMove = Objects.requireNonNull(beforeMove, "beforeMove");
+    }
+
+    /** The temp file the content is written to before the rename. */
+    public Path tempFile() {
+        return target.resolveSibling(target.getFileName() + ".tmp");
+    }
+
+    /**
+     * Writes {@code content} and puts it in place. On an exception the target is untouched and the temp
+     * file removed.
+     */
+    public void write(Content content) throws IOException {
+        Path tmp = tempFile();
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                // Not closed here: closing the writer would close the channel before force().
+                Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel),
+                        StandardCharsets.UTF_8), 1 << 16);
+                content.writeTo(out);
+                out.flush();
+                channel.force(true);
+            }
+            beforeMove.run();
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        syncFolder(target.getParent());
+    }
+
+    // The rename itself lives in the folder's entry table; syncing the folder makes it survive a power cut.
+    // Not every platform can open a folder for this (Windows cannot): there the rename is all we can do.
+    private static void syncFolder(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort, see above
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.waymark.examples.cli;
+
+import dev.waymark.InvalidSettingsException;
+import dev.waymark.JourneyEngine;
+import dev.waymark.RuleCompilationException;
+import dev.waymark.Settings;
+import dev.waymark.WaymarkException;
+import dev.waymark.drools.Waymark;
+import dev.waymark.json.WaymarkJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads settings and compiles rules for {@code run} and {@code check}, turning the engine's errors into
+ * command-line failures: invalid settings are bad usage (exit 2) naming the key, a rule file that does not
+ * compile is exit 4 with file, line and message of every problem.
+ */
+public final class EngineSetup {
+    private EngineSetup() {
+    }
+
+    /** The settings in {@code file}, or the defaults when {@code file} is null. */
+    public static Settings readSettings(Path file) {
+        if (file == null) {
+            return Settings.defaults();
+        }
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw CliException.usage("--settings: cannot read " + file + ": " + describe(e));
+        }
+        try {
+            return WaymarkJson.readSettings(json);
+        } catch (InvalidSettingsException e) {
+            throw new CliException(ExitStatus.USAGE, List.of(file + ": " + e.getMessage()), e);
+        }
+    }
+
+    /** Compiles the standard rules (as {@code settings} switch them) and every rule file into an engine. */
+    public static JourneyEngine build(Settings settings, List<Path> ruleFiles, Path settingsFile) {
+        Waymark.Builder builder = Waymark.builder().settings(settings);
+        for (Path p : ruleFiles) {
+            try {
+                builder.rules(p);
+            } catch (WaymarkException e) {
+                throw new CliException(ExitStatus.USAGE, List.of("--rules: " + e.getMessage()), e);
+            }
+        }
+        try {
+            return builder.build();
+        } catch (RuleCompilationException e) {
+            List<String> lines = new ArrayList<>();
+            lines.add("rules do not compile (" + e.problems().size() + (e.problems().size() == 1 ? " problem):" : " problems):"));
+            for (RuleCompilationException.Problem p : e.problems()) {
+                lines.add("  " + p);
+            }
+            throw new CliException(ExitStatus.RULES, lines, e);
+        } catch (InvalidSettingsException e) {
+            // Only known once the rules are compiled: settings naming a rule the ruleset does not have.
+            throw new CliException(ExitStatus.USAGE,
+                    List.of((settingsFile == null ? "" : settingsFile + ": ") + e.getMessage()), e);
+        }
+    }
+
+    /** Rule file paths from {@code --rules}, each checked readable. */
+    public static List<Path> ruleFiles(Options o) {
+        List<Path> out = new ArrayList<>();
+        for (String v : o.values("--rules")) {
+            out.add(InputFiles.readableFile("--rules", v));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Checks {@code --templates}: message templates (SPEC §8) are not rendered yet, but the folder must
+     * exist so a script written today keeps working when they are.
+     */
+    public static void checkTemplates(Options o) {
+        String dir = o.value("--templates");
+        if (dir != null) {
+            InputFiles.directory("--templates", dir);
+        }
+    }
+
+    static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
+    }
+}
