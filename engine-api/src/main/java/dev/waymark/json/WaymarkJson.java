@@ -300,7 +300,8 @@ public final class WaymarkJson {
                 } else if (StandardRules.isStandard(id)) {
                     b.param(id, p.getKey(), value(p.getValue()));
                 } else {
-                    throw new InvalidSettingsException(key, "unknown parameter; a custom rule takes only 'enabled'");
+                    throw new InvalidSettingsException(key, "'" + id + "' is no standard rule (those are: "
+                            + String.join(", ", StandardRules.ids()) + "); a custom rule takes only 'enabled'");
                 }
             }
         }

@@ -1,0 +1,167 @@
+package dev.waymark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How events fold into a contact's facts (SPEC §1–2), independent of any rule. */
+class FoldingTest {
+
+    static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
+    int seq;
+
+    Event ev(String type, String at, Object... props) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < props.length; i += 2) {
+            p.put((String) props[i], props[i + 1]);
+        }
+        return new Event("e" + ++seq, "c-1", type, Instant.parse(at), p);
+    }
+
+    Contact fold(Event... events) {
+        return ContactState.empty("c-1").withEvents(List.of(events)).advance(NOW).contact();
+    }
+
+    @Test
+    void sameEventId_isAppliedOnce() {
+        Event view = ev("page.viewed", "2026-11-20T10:00:00Z");
+        ContactState s = ContactState.empty("c-1").withEvents(List.of(view)).advance(NOW);
+        assertThat(s.withEvents(List.of(view))).isSameAs(s);
+        assertThat(s.withEvents(List.of(view)).advance(NOW).contact().count("page.viewed")).isEqualTo(1);
+    }
+
+    @Test
+    void futureEvents_waitUntilTheirTime() {
+        ContactState s = ContactState.empty("c-1").withEvents(List.of(ev("page.viewed", "2026-12-05T00:00:00Z"))).advance(NOW);
+        assertThat(s.contact().seen()).isFalse();
+        assertThat(s.pending()).hasSize(1);
+        assertThat(s.advance(Instant.parse("2026-12-05T00:00:00Z")).contact().count("page.viewed")).isEqualTo(1);
+    }
+
+    @Test
+    void eventForAnotherContact_isRejected() {
+        Event other = new Event("x", "c-2", "page.viewed", NOW);
+        assertThatThrownBy(() -> ContactState.empty("c-1").withEvents(List.of(other)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("c-2");
+    }
+
+    @Test
+    void cartLines_mergeBySku_takingTheNewPrice() {
+        Contact c = fold(ev("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k", "sku", "A", "price", 10.0, "qty", 2),
+                ev("cart.item_added", "2026-11-20T11:00:00Z", "cartId", "k", "sku", "A", "price", 8.0),
+                ev("cart.item_added", "2026-11-20T12:00:00Z", "cartId", "k", "sku", "B", "price", 1.5));
+        Contact.Cart cart = c.cart("k");
+        assertThat(cart.itemCount()).isEqualTo(4);
+        assertThat(cart.value()).isEqualTo(3 * 8.0 + 1.5);
+        assertThat(cart.lastActivity()).isEqualTo(Instant.parse("2026-11-20T12:00:00Z"));
+    }
+
+    @Test
+    void closedCart_startsAgainEmpty() {
+        Contact c = fold(ev("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k", "sku", "A", "price", 10.0),
+                ev("order.placed", "2026-11-20T11:00:00Z", "orderId", "o", "amount", 10.0, "cartId", "k"),
+                ev("cart.item_added", "2026-11-21T10:00:00Z", "cartId", "k", "sku", "B", "price", 2.0));
+        assertThat(c.cart("k").lines()).extracting(Contact.CartLine::sku).containsExactly("B");
+    }
+
+    @Test
+    void lateItemAddedBeforeTheClosingOrder_doesNotReopenTheCart() {
+        ContactState s = ContactState.empty("c-1").withEvents(List.of(
+                ev("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k", "sku", "A", "price", 10.0),
+                ev("order.placed", "2026-11-20T11:00:00Z", "orderId", "o", "amount", 10.0, "cartId", "k"))).advance(NOW);
+        s = s.withEvents(List.of(ev("cart.item_added", "2026-11-20T10:30:00Z", "cartId", "k", "sku", "B", "price", 2.0))).advance(NOW);
+        assertThat(s.contact().openCarts()).isEmpty();
+    }
+
+    @Test
+    void orderWithoutCartId_closesEveryOpenCart_andHasNoCategories() {
+        Contact c = fold(ev("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k1", "sku", "A", "price", 1.0, "category", "toys"),
+                ev("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k2", "sku", "A", "price", 1.0),
+                ev("order.placed", "2026-11-20T11:00:00Z", "orderId", "o", "amount", 2.0));
+        assertThat(c.openCarts()).isEmpty();
+        assertThat(c.recentOrders()).singleElement().satisfies(o -> assertThat(o.categories()).isEmpty());
+    }
+
+    @Test
+    void lastOrder_isTheLatestByEventTime() {
+        Contact c = fold(ev("order.placed", "2026-11-20T11:00:00Z", "orderId", "o2", "amount", 5.0),
+                ev("order.placed", "2026-11-10T11:00:00Z", "orderId", "o1", "amount", 7.0));
+        assertThat(c.lastOrderAt()).isEqualTo(Instant.parse("2026-11-20T11:00:00Z"));
+        assertThat(c.firstOrderAt()).isEqualTo(Instant.parse("2026-11-10T11:00:00Z"));
+        assertThat(c.orderCount()).isEqualTo(2);
+        assertThat(c.totalSpent()).isEqualTo(12.0);
+    }
+
+    @Test
+    void consent_laterEventWins_whateverTheArrivalOrder() {
+        ContactState s = ContactState.empty("c-1")
+                .withEvents(List.of(ev("unsubscribed", "2026-11-21T00:00:00Z", "channel", "email"))).advance(NOW);
+        s = s.withEvents(List.of(ev("subscribed", "2026-11-20T00:00:00Z", "channel", "email"))).advance(NOW);
+        assertThat(s.contact().consent(Channel.EMAIL)).isEqualTo(Consent.REVOKED);
+        assertThat(s.contact().consent(Channel.SMS)).isEqualTo(Consent.UNKNOWN);
+        assertThat(s.contact().subscribedAt(Channel.EMAIL)).isEqualTo(Instant.parse("2026-11-20T00:00:00Z"));
+    }
+
+    @Test
+    void attributes_lastWriteByEventTimeWins() {
+        ContactState s = ContactState.empty("c-1").withEvents(List.of(
+                ev("contact.updated", "2026-11-21T00:00:00Z", "attributes", Map.of("firstName", "Ann")))).advance(NOW);
+        s = s.withEvents(List.of(ev("contact.updated", "2026-11-20T00:00:00Z",
+                "attributes", Map.of("firstName", "Old", "timezone", "Europe/Paris")))).advance(NOW);
+        assertThat(s.contact().attributes()).containsEntry("firstName", "Ann").containsEntry("timezone", "Europe/Paris");
+    }
+
+    @Test
+    void unopenedStreak_countsDistinctCampaignsAfterTheLatestEngagement() {
+        Contact c = fold(ev("email.sent", "2026-11-01T00:00:00Z", "campaignId", "a"),
+                ev("email.opened", "2026-11-02T00:00:00Z", "campaignId", "a"),
+                ev("email.sent", "2026-11-03T00:00:00Z", "campaignId", "b"),
+                ev("email.sent", "2026-11-04T00:00:00Z", "campaignId", "b"),
+                ev("email.sent", "2026-11-05T00:00:00Z", "campaignId", "c"));
+        assertThat(c.unopenedStreak()).isEqualTo(2);
+        assertThat(c.campaignsSent()).isEqualTo(4);
+        assertThat(c.lastEngagementAt()).isEqualTo(Instant.parse("2026-11-02T00:00:00Z"));
+    }
+
+    @Test
+    void lateEngagement_resetsTheStreakBehindIt() {
+        ContactState s = ContactState.empty("c-1").withEvents(List.of(
+                ev("email.sent", "2026-11-01T00:00:00Z", "campaignId", "a"),
+                ev("email.sent", "2026-11-03T00:00:00Z", "campaignId", "b"))).advance(NOW);
+        s = s.withEvents(List.of(ev("email.clicked", "2026-11-02T00:00:00Z", "campaignId", "a"))).advance(NOW);
+        assertThat(s.contact().unopenedCampaigns()).containsOnlyKeys("b");
+    }
+
+    @Test
+    void reviewArrivingBeforeItsOrder_stillMarksTheOrder() {
+        Contact c = fold(ev("review.submitted", "2026-11-02T00:00:00Z", "orderId", "o", "rating", 5),
+                ev("order.placed", "2026-11-01T00:00:00Z", "orderId", "o", "amount", 1.0));
+        assertThat(c.recentOrders()).singleElement().satisfies(o -> assertThat(o.reviewed()).isTrue());
+        assertThat(c.positiveReview()).isTrue();
+    }
+
+    @Test
+    void tags_followHostEventsByEventTime() {
+        Contact c = fold(ev("tag.removed", "2026-11-03T00:00:00Z", "tag", "vip"), ev("tag.added", "2026-11-02T00:00:00Z", "tag", "vip"),
+                ev("tag.added", "2026-11-02T00:00:00Z", "tag", "new"));
+        assertThat(c.tags()).containsExactly("new");
+    }
+
+    @Test
+    void oldOrdersAndRememberedIds_areTrimmed() {
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            events.add(ev("order.placed", Instant.parse("2025-01-01T00:00:00Z").plusSeconds(86_400L * i).toString(),
+                    "orderId", "o" + i, "amount", 1.0));
+        }
+        ContactState s = ContactState.empty("c-1").withEvents(events).advance(Instant.parse("2026-02-05T00:00:00Z"));
+        assertThat(s.contact().orderCount()).isEqualTo(400);
+        assertThat(s.contact().recentOrders().size()).isLessThanOrEqualTo(50);
+        assertThat(s.seenEventIds().size()).isLessThanOrEqualTo(8);
+    }
+}
