@@ -164,4 +164,20 @@ class FoldingTest {
         assertThat(s.contact().recentOrders().size()).isLessThanOrEqualTo(50);
         assertThat(s.seenEventIds().size()).isLessThanOrEqualTo(8);
     }
+
+    @Test
+    void longLedger_forgetsOldEntries_butKeepsTheNewestOfEachRuleAndType() {
+        dev.waymark.internal.ContactDraft draft = new dev.waymark.internal.ContactDraft(Contact.empty("c-1"));
+        Instant t0 = Instant.parse("2020-01-01T00:00:00Z");
+        draft.applyAction(Action.of("c-1", "ad-exclusion", "audience.remove", "once", t0, Map.of("audience", "acquisition")));
+        for (int i = 1; i <= 600; i++) {
+            draft.applyAction(Action.of("c-1", "review-request", "email.send", "o" + i, t0.plusSeconds(3600L * i), Map.of()));
+        }
+        draft.trim(Instant.parse("2020-02-01T00:00:00Z"));
+        Contact c = draft.freeze();
+        assertThat(c.ledger()).hasSize(256);
+        assertThat(c.inLedger("ad-exclusion", "audience.remove", "once")).isTrue();
+        assertThat(c.inLedger("review-request", "email.send", "o600")).isTrue();
+        assertThat(c.inLedger("review-request", "email.send", "o1")).isFalse();
+    }
 }

@@ -44,7 +44,6 @@ public final class ContactDraft {
     static final int MAX_CATEGORIES = 64;
     static final int MAX_CUSTOM_EVENT_TYPES = 64;
     static final int MAX_LEDGER = 256;
-    static final Duration LEDGER_MEMORY = Duration.ofDays(730);
 
     private final String id;
     private final Map<String, Object> attributes;
@@ -323,7 +322,7 @@ public final class ContactDraft {
                 return true;
             }
         }
-        return !c.ledger().isEmpty() && c.ledger().get(0).at().isBefore(now.minus(LEDGER_MEMORY));
+        return c.ledger().size() > MAX_LEDGER;
     }
 
     /** Drops what lies beyond the retention windows and caps at {@code now}. */
@@ -346,11 +345,32 @@ public final class ContactDraft {
             categories.remove(((TreeSet<String>) categories).last());
         }
         trimCustomEventTypes();
-        Instant ledgerCut = now.minus(LEDGER_MEMORY);
-        ledger.removeIf(l -> l.at().isBefore(ledgerCut));
+        trimLedger();
+    }
+
+    /**
+     * Over {@link #MAX_LEDGER} entries, forgets the oldest ones — but never the newest entry of each (rule,
+     * type). That one holds the key that can still recur ({@code once}, the current last order, the current
+     * engagement); older keys of the same rule and type are superseded and cannot come back.
+     */
+    private void trimLedger() {
+        if (ledger.size() <= MAX_LEDGER) {
+            return;
+        }
         ledger.sort(java.util.Comparator.comparing(LedgerEntry::at));
-        while (ledger.size() > MAX_LEDGER) {
-            ledger.remove(0);
+        Map<String, LedgerEntry> newest = new HashMap<>();
+        for (LedgerEntry e : ledger) {
+            newest.put(e.rule() + '\n' + e.type(), e);
+        }
+        java.util.Collection<LedgerEntry> keep = newest.values();
+        java.util.Iterator<LedgerEntry> it = ledger.iterator();
+        int excess = ledger.size() - MAX_LEDGER;
+        while (excess > 0 && it.hasNext()) {
+            LedgerEntry e = it.next();
+            if (!keep.contains(e)) {
+                it.remove();
+                excess--;
+            }
         }
     }
 

@@ -1,0 +1,48 @@
+package dev.waymark.examples.cli;
+
+import dev.waymark.JourneyEngine;
+import dev.waymark.Settings;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code waymark check} (SPEC §6): compiles the standard rules and the given rule files and validates the
+ * settings without touching any contact. Prints {@code ok: N rules} and the rule ids on success; failures
+ * use the exit codes of {@code run} (2 settings or usage, 4 rules that do not compile).
+ */
+public final class CheckCommand {
+
+    static final Map<String, Options.Arity> OPTIONS = Map.of(
+            "--rules", Options.Arity.MANY,
+            "--settings", Options.Arity.ONE,
+            "--templates", Options.Arity.ONE);
+
+    private final PrintStream stdout;
+
+    /** A check printing its result to {@code stdout}. */
+    public CheckCommand(PrintStream stdout) {
+        this.stdout = stdout;
+    }
+
+    /** Checks; returns normally only when everything compiles and validates. */
+    public void run(Options o) {
+        if (!o.has("--rules")) {
+            throw CliException.usage("check: --rules is required (see waymark --help)");
+        }
+        List<Path> ruleFiles = EngineSetup.ruleFiles(o);
+        Path settingsFile = o.has("--settings") ? InputFiles.readableFile("--settings", o.value("--settings")) : null;
+        EngineSetup.checkTemplates(o);
+        Settings settings = EngineSetup.readSettings(settingsFile);
+        JourneyEngine engine = EngineSetup.build(settings, ruleFiles, settingsFile);
+        stdout.println("ok: " + engine.ruleIds().size() + " rules");
+        for (String id : engine.ruleIds()) {
+            stdout.println("  " + id);
+        }
+        if (!settings.disabledRules().isEmpty()) {
+            stdout.println("switched off: " + String.join(", ", settings.disabledRules()));
+        }
+        stdout.flush();
+    }
+}

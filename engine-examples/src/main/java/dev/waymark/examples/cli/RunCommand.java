@@ -1,0 +1,243 @@
+package dev.waymark.examples.cli;
+
+import dev.waymark.Action;
+import dev.waymark.BulkSummary;
+import dev.waymark.ContactState;
+import dev.waymark.Event;
+import dev.waymark.InvalidEventException;
+import dev.waymark.JourneyEngine;
+import dev.waymark.RuleFailure;
+import dev.waymark.Settings;
+import dev.waymark.WaymarkException;
+import dev.waymark.json.WaymarkJson;
+import dev.waymark.json.WaymarkJson.EventLines;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@code waymark run} (SPEC §6): reads events and the previous state, evaluates every contact at
+ * {@code --now}, writes the actions as JSONL and a one-line summary, then replaces the state file.
+ *
+ * <p>Contracts: bad event lines are all reported with their line number and field; without
+ * {@code --lenient} the run then stops with exit 3 before writing anything. Actions are written before the
+ * state, and the state is replaced atomically only after every action is out, so a run that fails or is
+ * killed leaves the previous state and is simply run again: delivery is at least once, and action ids let
+ * a consumer drop a repeat. A rule that fails for one contact rolls back only that contact (its events stay
+ * pending and are retried next run); the run still succeeds and reports the failure.
+ */
+public final class RunCommand {
+
+    static final Map<String, Options.Arity> OPTIONS = Map.of(
+            "--events", Options.Arity.ONE,
+            "--now", Options.Arity.ONE,
+            "--settings", Options.Arity.ONE,
+            "--rules", Options.Arity.MANY,
+            "--state", Options.Arity.ONE,
+            "--out", Options.Arity.ONE,
+            "--lenient", Options.Arity.FLAG,
+            "--templates", Options.Arity.ONE);
+
+    /** Most rule failures listed one by one; the rest are counted. */
+    private static final int FAILURES_SHOWN = 20;
+
+    private final InputStream stdin;
+    private final OutputStream stdout;
+    private final PrintStream stderr;
+
+    /** A run reading {@code -} from {@code stdin}, writing actions to {@code stdout} and messages to {@code stderr}. */
+    public RunCommand(InputStream stdin, OutputStream stdout, PrintStream stderr) {
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** Runs with the parsed options; returns normally only on success. */
+    public void run(Options o) throws IOException {
+        // 1. Everything a person can get wrong on the command line, before any work.
+        String eventsArg = o.required("--events");
+        Instant now = parseNow(o.required("--now"));
+        Path eventsFile = eventsArg.equals("-") ? null : InputFiles.readableFile("--events", eventsArg);
+        Path settingsFile = o.has("--settings") ? InputFiles.readableFile("--settings", o.value("--settings")) : null;
+        List<Path> ruleFiles = EngineSetup.ruleFiles(o);
+        Path stateFile = o.has("--state") ? InputFiles.writableFile("--state", o.value("--state"), true) : null;
+        Path outFile = o.has("--out") ? InputFiles.writableFile("--out", o.value("--out"), false) : null;
+        EngineSetup.checkTemplates(o);
+        boolean lenient = o.has("--lenient");
+        Settings settings = EngineSetup.readSettings(settingsFile);
+
+        // 2. Compiling takes seconds: do it while the input is read.
+        CompletableFuture<JourneyEngine> engine = compileInBackground(settings, ruleFiles, settingsFile);
+
+        String source = eventsFile == null ? "stdin" : eventsArg;
+        EventLines lines = readEvents(eventsFile);
+        for (InvalidEventException e : lines.errors()) {
+            stderr.println("waymark: " + source + ": " + e.getMessage() + (lenient ? " (skipped)" : ""));
+        }
+        if (!lenient && !lines.errors().isEmpty()) {
+            int n = lines.errors().size();
+            throw new CliException(ExitStatus.INVALID_INPUT, n + (n == 1 ? " bad line" : " bad lines") + " in " + source
+                    + "; nothing was written" + (stateFile == null ? "" : " and the state file is unchanged")
+                    + " (fix them, or pass --lenient to skip them)");
+        }
+        TreeMap<String, ContactState> states = readStates(stateFile);
+        TreeMap<String, List<Event>> byContact = new TreeMap<>();
+        for (Event e : lines.events()) {
+            byContact.computeIfAbsent(e.contactId(), id -> new ArrayList<>()).add(e);
+        }
+        for (Map.Entry<String, List<Event>> e : byContact.entrySet()) {
+            ContactState s = states.get(e.getKey());
+            states.put(e.getKey(), (s == null ? ContactState.empty(e.getKey()) : s).withEvents(e.getValue()));
+        }
+        JourneyEngine journeys = await(engine);
+
+        // 3. Evaluate in contactId order, so the actions come out in SPEC §3 order; then the state.
+        List<ContactState> next = new ArrayList<>(states.size());
+        BulkSummary[] summary = new BulkSummary[1];
+        AtomicFile.Content evaluation = out -> summary[0] = journeys.evaluateAll(states.values(), now, ev -> {
+            next.add(ev.state());
+            try {
+                for (Action a : ev.actions()) {
+                    out.write(WaymarkJson.write(a));
+                    out.write('\n');
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try {
+            if (outFile == null) {
+                Writer out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
+                evaluation.writeTo(out);
+                out.flush();
+            } else {
+                new AtomicFile(outFile).write(evaluation);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (stateFile != null) {
+            new AtomicFile(stateFile).write(w -> WaymarkJson.writeStates(next, w));
+        }
+
+        // 4. Tell the person what happened.
+        List<RuleFailure> failures = summary[0].failures();
+        for (int i = 0; i < Math.min(FAILURES_SHOWN, failures.size()); i++) {
+            stderr.println("waymark: rule failure: " + failures.get(i)
+                    + " (the contact was rolled back; its events are retried next run)");
+        }
+        if (failures.size() > FAILURES_SHOWN) {
+            stderr.println("waymark: ... and " + (failures.size() - FAILURES_SHOWN) + " more rule failures");
+        }
+        long waiting = next.stream().mapToLong(s -> s.pending().size()).sum();
+        if (waiting > 0) {
+            stderr.println("waymark: " + waiting + (waiting == 1 ? " event is" : " events are") + " later than --now: "
+                    + (stateFile == null ? "not applied (pass --state to keep them for a later run)"
+                    : "kept in the state file until a run reaches them"));
+        }
+        stderr.println("waymark: " + lines.events().size() + " events, " + summary[0].contacts() + " contacts, "
+                + summary[0].actions() + " actions, " + lines.errors().size() + " rejected lines, "
+                + failures.size() + " rule failures");
+    }
+
+    static Instant parseNow(String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw CliException.usage("--now: '" + value + "' is not an ISO-8601 instant like 2026-11-20T10:00:00Z");
+        }
+    }
+
+    private EventLines readEvents(Path file) throws IOException {
+        // InputStreamReader replaces malformed UTF-8 instead of failing the whole input; the line then
+        // fails (or passes) JSON validation on its own.
+        try (InputStream in = file == null ? new NonClosing(stdin) : Files.newInputStream(file);
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+            return WaymarkJson.readEvents(reader);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static TreeMap<String, ContactState> readStates(Path file) throws IOException {
+        TreeMap<String, ContactState> states = new TreeMap<>();
+        if (file == null || !Files.exists(file)) {
+            return states;
+        }
+        List<ContactState> read;
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            read = WaymarkJson.readStates(reader);
+        } catch (WaymarkException e) {
+            throw new CliException(ExitStatus.INVALID_INPUT, List.of("--state: " + file + " is not a Waymark state file: "
+                    + e.getMessage() + " (it was left as it is)"), e);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        for (ContactState s : read) {
+            if (states.put(s.contactId(), s) != null) {
+                throw new CliException(ExitStatus.INVALID_INPUT, "--state: " + file + " holds contact " + s.contactId()
+                        + " twice (it was left as it is)");
+            }
+        }
+        return states;
+    }
+
+    private static CompletableFuture<JourneyEngine> compileInBackground(Settings settings, List<Path> ruleFiles,
+                                                                        Path settingsFile) {
+        CompletableFuture<JourneyEngine> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(EngineSetup.build(settings, ruleFiles, settingsFile));
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "waymark-compile");
+        t.setDaemon(true); // a run that fails on its input must not wait for the compiler
+        t.start();
+        return f;
+    }
+
+    private static JourneyEngine await(CompletableFuture<JourneyEngine> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /** Stdin must stay open for the caller; only our reader over it is closed. */
+    private static final class NonClosing extends java.io.FilterInputStream {
+        NonClosing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+            // keep the underlying stream open
+        }
+    }
+}

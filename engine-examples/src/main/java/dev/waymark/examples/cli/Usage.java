@@ -1,0 +1,45 @@
+package dev.waymark.examples.cli;
+
+/** The text of {@code waymark --help}. */
+final class Usage {
+    private Usage() {
+    }
+
+    static final String TEXT = """
+            usage: java -jar waymark.jar <command> [options]
+
+            commands:
+              run --events FILE|- --now INSTANT [--settings FILE] [--rules FILE.drl ...]
+                  [--state FILE] [--out FILE] [--lenient] [--templates DIR]
+                  Applies the events with at <= now, evaluates the standard rules and any --rules
+                  at now, writes the actions as JSONL (stdout by default) and a one-line summary
+                  to stderr.
+                    --events FILE|-    events, one JSON object per line; - reads stdin
+                    --now INSTANT      evaluation time, e.g. 2026-10-31T18:00:00Z
+                    --settings FILE    rule switches and parameters (JSON)
+                    --rules FILE ...   extra DRL rule files beside the ten standard rules
+                    --state FILE       contacts and their ledgers: read if it exists, replaced
+                                       atomically after a successful run, so a later run with
+                                       newer events goes on from there and repeats no action
+                    --out FILE         write the actions to FILE (replaced atomically)
+                    --lenient          report and skip bad event lines instead of failing
+                    --templates DIR    message templates: not rendered yet (a later version will);
+                                       the folder must exist
+
+              check --rules FILE.drl ... [--settings FILE] [--templates DIR]
+                  Compiles the rules and validates the settings without running; prints
+                  "ok: N rules" and the rule ids.
+
+              simulate --contacts N --days D [--seed S] [--html FILE] [--settings FILE]
+                  Runs a synthetic shop hour by hour through the engine (standard rules plus the
+                  bundled back-in-stock rule), with the engine's messages feeding back into what
+                  the shoppers do, and prints a funnel report. --html FILE also writes it as one
+                  self-contained HTML page. The same seed gives the same report.
+
+            exit codes:
+              0 done   1 other failure   2 bad usage (options, files, settings)
+              3 invalid input (bad event lines, unreadable state file)   4 rules do not compile
+            A failed or killed run leaves the --state file as it was. A rule failing for one
+            contact is reported, rolls back only that contact, and does not fail the run.
+            """;
+}
