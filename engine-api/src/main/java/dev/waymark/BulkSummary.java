@@ -10,9 +10,12 @@ import java.util.List;
  * @param skipped   contacts with nothing due, whose rules did not need to run
  * @param actions   actions emitted
  * @param failures  every rule failure, by contact
+ * @param templateFailures every template that failed to render, by contact
  */
-public record BulkSummary(long contacts, long evaluated, long skipped, long actions, List<RuleFailure> failures) {
+public record BulkSummary(long contacts, long evaluated, long skipped, long actions, List<RuleFailure> failures,
+                          List<TemplateFailure> templateFailures) {
     public BulkSummary {
         failures = List.copyOf(failures);
+        templateFailures = List.copyOf(templateFailures);
     }
 }

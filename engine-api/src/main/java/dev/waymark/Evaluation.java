@@ -13,12 +13,20 @@ import java.util.Optional;
  * @param actions  actions to carry out, unmodifiable
  * @param failures rule failures; when not empty the evaluation was rolled back and {@code actions} is empty
  * @param skipped  true when the engine knew nothing was due and did not run the rules
+ * @param templateFailures messages that went out without a body because their template failed to render
  */
-public record Evaluation(ContactState state, List<Action> actions, List<RuleFailure> failures, boolean skipped) {
+public record Evaluation(ContactState state, List<Action> actions, List<RuleFailure> failures, boolean skipped,
+                         List<TemplateFailure> templateFailures) {
     public Evaluation {
         Objects.requireNonNull(state, "state");
         actions = List.copyOf(actions);
         failures = List.copyOf(failures);
+        templateFailures = List.copyOf(templateFailures);
+    }
+
+    /** An evaluation without template failures. */
+    public Evaluation(ContactState state, List<Action> actions, List<RuleFailure> failures, boolean skipped) {
+        this(state, actions, failures, skipped, List.of());
     }
 
     /** The earliest later instant at which a rule could fire with no new event, if any. */

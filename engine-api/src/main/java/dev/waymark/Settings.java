@@ -25,12 +25,14 @@ import java.util.TreeSet;
  */
 public final class Settings {
 
-    private static final Settings DEFAULTS = new Settings(Map.of(), Map.of());
+    private static final Settings DEFAULTS = new Settings(Map.of(), Map.of(), Policies.none());
 
     private final Map<String, Boolean> enabled;
     private final Map<String, Map<String, Object>> params;
+    private final Policies policies;
 
-    private Settings(Map<String, Boolean> enabled, Map<String, Map<String, Object>> params) {
+    private Settings(Map<String, Boolean> enabled, Map<String, Map<String, Object>> params, Policies policies) {
+        this.policies = Objects.requireNonNull(policies, "policies");
         this.enabled = Collections.unmodifiableMap(new TreeMap<>(enabled));
         TreeMap<String, Map<String, Object>> p = new TreeMap<>();
         params.forEach((rule, values) -> p.put(rule, Collections.unmodifiableMap(new TreeMap<>(values))));
@@ -51,7 +53,13 @@ public final class Settings {
         Builder b = new Builder();
         b.enabled.putAll(enabled);
         params.forEach((rule, values) -> b.params.put(rule, new TreeMap<>(values)));
+        b.policies = policies;
         return b;
+    }
+
+    /** The delivery policies (SPEC §7); {@link Policies#none()} unless set. */
+    public Policies policies() {
+        return policies;
     }
 
     /** Whether the rule is switched on (true unless settings switch it off). */
@@ -126,25 +134,32 @@ public final class Settings {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Settings s && s.enabled.equals(enabled) && s.params.equals(params);
+        return o instanceof Settings s && s.enabled.equals(enabled) && s.params.equals(params) && s.policies.equals(policies);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(enabled, params);
+        return Objects.hash(enabled, params, policies);
     }
 
     @Override
     public String toString() {
-        return "Settings[enabled=" + enabled + ", params=" + params + "]";
+        return "Settings[enabled=" + enabled + ", params=" + params + ", policies=" + policies + "]";
     }
 
     /** Builds {@link Settings}; every setter validates at once. Not thread-safe. */
     public static final class Builder {
         private final Map<String, Boolean> enabled = new TreeMap<>();
         private final Map<String, Map<String, Object>> params = new TreeMap<>();
+        private Policies policies = Policies.none();
 
         private Builder() {
+        }
+
+        /** Sets the delivery policies. */
+        public Builder policies(Policies policies) {
+            this.policies = Objects.requireNonNull(policies, "policies");
+            return this;
         }
 
         /** Switches a rule on or off. A custom rule id is checked when the engine is built. */
@@ -180,7 +195,7 @@ public final class Settings {
 
         /** The settings; checks the rules' cross-parameter constraints. */
         public Settings build() {
-            Settings s = new Settings(enabled, params);
+            Settings s = new Settings(enabled, params, policies);
             Duration after = s.duration(StandardRules.ABANDONED_CART, "afterHours");
             Duration maxAge = s.duration(StandardRules.ABANDONED_CART, "maxAgeHours");
             if (maxAge.compareTo(after) <= 0) {

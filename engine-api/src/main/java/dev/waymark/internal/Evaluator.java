@@ -10,6 +10,7 @@ import dev.waymark.Event;
 import dev.waymark.JourneyEngine;
 import dev.waymark.RuleFailure;
 import dev.waymark.Settings;
+import dev.waymark.TemplateFailure;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,15 +43,22 @@ public final class Evaluator implements JourneyEngine {
     private final SortedSet<String> ruleIds;
     private final int batchSize;
     private final boolean skipNotDue;
+    private final boolean reactsToOwnActions;
+    private final Delivery delivery;
+    private final MessageRenderer renderer;
 
     /**
      * @param rulesetId  fingerprint of ruleset and settings; a state's wake-up is trusted only if it matches
      * @param alwaysDue  true when a rule does not declare its due times, so no contact may be skipped
      * @param batchSize  contacts handed to the runner at once
      * @param skipNotDue whether to skip contacts whose wake-up lies after {@code now} (false only to verify)
+     * @param customRules whether the ruleset holds rules besides the standard ones (they may react to the
+     *                    engine's own tag and stage actions, so a contact changed by them stays due)
+     * @param renderer   renders message bodies from templates
      */
     public Evaluator(Settings settings, RuleRunner runner, String rulesetId, boolean alwaysDue,
-                     SortedSet<String> ruleIds, int batchSize, boolean skipNotDue) {
+                     SortedSet<String> ruleIds, int batchSize, boolean skipNotDue, boolean customRules,
+                     MessageRenderer renderer) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.runner = Objects.requireNonNull(runner, "runner");
         this.rulesetId = Objects.requireNonNull(rulesetId, "rulesetId");
@@ -61,6 +69,11 @@ public final class Evaluator implements JourneyEngine {
         }
         this.batchSize = batchSize;
         this.skipNotDue = skipNotDue;
+        this.delivery = new Delivery(settings.policies());
+        this.renderer = Objects.requireNonNull(renderer, "renderer");
+        // The engine's own tag and stage actions take effect from the next evaluation; a contact they
+        // change must not be skipped then if anything can react: custom rules, or suppression by tag.
+        this.reactsToOwnActions = customRules || !settings.policies().suppressTags().isEmpty();
     }
 
     @Override
@@ -196,7 +209,7 @@ public final class Evaluator implements JourneyEngine {
             return new Evaluation(original, List.of(), List.of(failure), false);
         }
         Contact contact = advanced.contact();
-        List<Action> actions = new ArrayList<>();
+        List<Action> fired = new ArrayList<>();
         Set<String> emitted = new HashSet<>();
         for (Firings.Emission e : firings.emissions(j)) {
             Channel channel = Channel.ofMessageType(e.type());
@@ -206,19 +219,37 @@ public final class Evaluator implements JourneyEngine {
             if (contact.inLedger(e.rule(), e.type(), e.key()) || !emitted.add(e.rule() + '\n' + e.type() + '\n' + e.key())) {
                 continue; // at most once per (contact, rule, type, key)
             }
-            actions.add(Action.of(contact.id(), e.rule(), e.type(), e.key(), now, e.params()));
+            fired.add(Action.of(contact.id(), e.rule(), e.type(), e.key(), now, e.params()));
         }
+        Delivery.Outcome delivered = delivery.apply(contact, fired, now);
+        List<Action> actions = new ArrayList<>(delivered.emitted());
+        List<TemplateFailure> templateFailures = new ArrayList<>();
+        for (int i = 0; i < actions.size(); i++) {
+            Action a = actions.get(i);
+            if (a.messageChannel() != null) {
+                MessageRenderer.Rendered r = renderer.render(a, contact, now);
+                actions.set(i, r.action());
+                if (r.error() != null) {
+                    templateFailures.add(new TemplateFailure(contact.id(), a.rule(), String.valueOf(a.params().get("template")), r.error()));
+                }
+            }
+        }
+        boolean changedByOwnActions = false;
         if (!actions.isEmpty()) {
             actions.sort(Action.OUTPUT_ORDER);
             ContactDraft draft = new ContactDraft(contact);
             for (Action a : actions) {
                 draft.applyAction(a);
+                changedByOwnActions |= a.type().equals("tag.add") || a.type().equals("tag.remove") || a.type().equals("stage.set");
             }
             contact = draft.freeze();
         }
-        Instant wake = alwaysDue ? now : earliest(firings.dueAt(j), firstPendingAfter(advanced.pending(), now));
+        Instant wake = earliest(earliest(firings.dueAt(j), firstPendingAfter(advanced.pending(), now)), delivered.wakeUp());
+        if (alwaysDue || (reactsToOwnActions && changedByOwnActions)) {
+            wake = now;
+        }
         ContactState next = new ContactState(contact, advanced.pending(), advanced.seenEventIds(), wake, now, rulesetId);
-        return new Evaluation(next, actions, List.of(), false);
+        return new Evaluation(next, actions, List.of(), false, templateFailures);
     }
 
     private static Instant firstPendingAfter(List<Event> pending, Instant now) {
@@ -242,8 +273,10 @@ public final class Evaluator implements JourneyEngine {
         long skipped;
         long actions;
         final List<RuleFailure> failures = new ArrayList<>();
+        final List<TemplateFailure> templateFailures = new ArrayList<>();
 
         void add(Evaluation e) {
+            templateFailures.addAll(e.templateFailures());
             contacts++;
             if (e.skipped()) {
                 skipped++;
@@ -255,7 +288,7 @@ public final class Evaluator implements JourneyEngine {
         }
 
         BulkSummary summary() {
-            return new BulkSummary(contacts, evaluated, skipped, actions, failures);
+            return new BulkSummary(contacts, evaluated, skipped, actions, failures, templateFailures);
         }
     }
 }

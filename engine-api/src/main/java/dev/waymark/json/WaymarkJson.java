@@ -269,10 +269,11 @@ public final class WaymarkJson {
         Iterator<Map.Entry<String, JsonNode>> top = root.fields();
         while (top.hasNext()) {
             Map.Entry<String, JsonNode> e = top.next();
-            if (!e.getKey().equals("rules")) {
-                throw new InvalidSettingsException(e.getKey(), "unknown key (known: rules)");
+            switch (e.getKey()) {
+                case "rules" -> readRules(e.getValue(), b);
+                case "policies" -> b.policies(PolicyJson.read(e.getValue()));
+                default -> throw new InvalidSettingsException(e.getKey(), "unknown key (known: rules, policies)");
             }
-            readRules(e.getValue(), b);
         }
         return b.build();
     }

@@ -6,10 +6,12 @@ import dev.waymark.RuleCompilationException;
 import dev.waymark.Settings;
 import dev.waymark.WaymarkException;
 import dev.waymark.drools.internal.DroolsRuleRunner;
+import dev.waymark.drools.internal.MvelTemplates;
 import dev.waymark.drools.internal.RuleSource;
 import dev.waymark.drools.internal.RulesetCompiler;
 import dev.waymark.drools.internal.RulesetCompiler.CompiledRuleset;
 import dev.waymark.internal.Evaluator;
+import dev.waymark.internal.MessageRenderer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,7 @@ public final class Waymark {
         private final List<RuleSource> rules = new ArrayList<>();
         private int batchSize = 128;
         private boolean skipNotDue = true;
+        private Path templates;
 
         private Builder() {
         }
@@ -96,6 +99,21 @@ public final class Waymark {
             return this;
         }
 
+        /**
+         * A folder of MVEL message templates ({@code T.mvel} renders messages whose {@code params.template} is
+         * {@code T}; SPEC §8). They compile when the engine is built.
+         *
+         * @throws WaymarkException naming the folder when it does not exist
+         */
+        public Builder templates(Path dir) {
+            Objects.requireNonNull(dir, "dir");
+            if (!Files.isDirectory(dir)) {
+                throw new WaymarkException("templates folder " + dir + " does not exist or is not a folder");
+            }
+            this.templates = dir;
+            return this;
+        }
+
         /** How many contacts share one {@code fireAllRules} (default 128); at least 1. */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1) {
@@ -117,13 +135,14 @@ public final class Waymark {
         /**
          * Compiles the rules and builds the engine.
          *
-         * @throws RuleCompilationException naming file and line of every problem
+         * @throws RuleCompilationException naming file and line of every rule or template problem
          * @throws InvalidSettingsException when settings name a rule the ruleset does not have
          */
         public JourneyEngine build() {
+            MessageRenderer renderer = templates == null ? MessageRenderer.NONE : MvelTemplates.load(templates);
             CompiledRuleset compiled = RulesetCompiler.compile(settings, rules);
             return new Evaluator(settings, new DroolsRuleRunner(compiled.kieBase(), settings), compiled.fingerprint(),
-                    compiled.alwaysDue(), compiled.ruleIds(), batchSize, skipNotDue);
+                    compiled.alwaysDue(), compiled.ruleIds(), batchSize, skipNotDue, !rules.isEmpty(), renderer);
         }
     }
 }

@@ -448,11 +448,14 @@ class StandardRulesTest {
         }
     }
 
+    @Nested
+    class SwitchedOff {
     @Test
     void disabledRule_neverFires() {
         JourneyEngine noAds = Waymark.builder().settings(Settings.builder().disable("ad-exclusion").build()).build();
         assertThat(noAds.ruleIds()).doesNotContain("ad-exclusion").contains("win-back");
         order(JourneyScenario.with(noAds), "o-1", "2026-03-01T10:00:00Z", 40.0)
                 .evaluateAt("2026-03-01T10:00:00Z").ofRule("ad-exclusion").expectNothing();
+    }
     }
 }

@@ -117,6 +117,13 @@ public final class RulesetCompiler {
                 throw new InvalidSettingsException("rules." + id, "no rule with this id; rules: " + String.join(", ", allIds(rules)));
             }
         }
+        List<String> priority = settings.policies().priority();
+        for (int i = 0; i < priority.size(); i++) {
+            if (!rules.containsKey(priority.get(i)) && !StandardRules.isStandard(priority.get(i))) {
+                throw new InvalidSettingsException("policies.priority[" + i + "]", "no rule '" + priority.get(i)
+                        + "'; rules: " + String.join(", ", allIds(rules)));
+            }
+        }
         boolean alwaysDue = false;
         SortedSet<String> enabled = new TreeSet<>();
         for (Rule rule : rules.values()) {
