@@ -109,7 +109,8 @@ public final class MvelTemplates implements MessageRenderer {
                 text = String.valueOf(TemplateRuntime.execute(t.compiled(), null, vars));
             }
         } catch (RuntimeException e) {
-            return new Rendered(message, t.file() + ":" + line(e, t.lines()) + ": " + firstLine(e));
+            int line = line(e, t.lines());
+            return new Rendered(message, t.file() + (line > 0 ? ":" + line : "") + ": " + firstLine(e));
         }
         Action rendered = message;
         if (text.startsWith(SUBJECT)) {
