@@ -68,24 +68,30 @@ public final class WaymarkJson {
     public static EventLines readEvents(BufferedReader in) {
         List<Event> events = new ArrayList<>();
         List<InvalidEventException> errors = new ArrayList<>();
+        forEachLine(in, "events", (line, number) -> {
+            try {
+                events.add(readEvent(line, number));
+            } catch (InvalidEventException e) {
+                errors.add(e);
+            }
+        });
+        return new EventLines(events, errors);
+    }
+
+    /** Calls {@code action} with each non-blank line and its 1-based number. */
+    private static void forEachLine(BufferedReader in, String what, java.util.function.ObjIntConsumer<String> action) {
         try {
             String line;
             int number = 0;
             while ((line = in.readLine()) != null) {
                 number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    events.add(readEvent(line, number));
-                } catch (InvalidEventException e) {
-                    errors.add(e);
+                if (!line.isBlank()) {
+                    action.accept(line, number);
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("reading events: " + e.getMessage(), e);
+            throw new UncheckedIOException("reading " + what + ": " + e.getMessage(), e);
         }
-        return new EventLines(events, errors);
     }
 
     /** Parses one event line; {@code line} is its 1-based number, used in errors. */
@@ -228,23 +234,13 @@ public final class WaymarkJson {
     /** Reads a JSONL state file; an unreadable line throws naming its number. */
     public static List<ContactState> readStates(BufferedReader in) {
         List<ContactState> states = new ArrayList<>();
-        try {
-            String line;
-            int number = 0;
-            while ((line = in.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    states.add(readState(line));
-                } catch (WaymarkException e) {
-                    throw new WaymarkException("state line " + number + ": " + e.getMessage(), e);
-                }
+        forEachLine(in, "state", (line, number) -> {
+            try {
+                states.add(readState(line));
+            } catch (WaymarkException e) {
+                throw new WaymarkException("state line " + number + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading state: " + e.getMessage(), e);
-        }
+        });
         return states;
     }
 
