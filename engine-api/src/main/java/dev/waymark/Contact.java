@@ -211,12 +211,13 @@ public record Contact(
         /** A cart with its item count and value computed from its lines. */
         public static Cart of(String id, List<CartLine> lines, Instant lastActivity) {
             long items = 0;
-            double value = 0;
+            // Summed in decimal so a cart of 12.1 + 0.2 is worth 12.3, not 12.299999999999999.
+            java.math.BigDecimal value = java.math.BigDecimal.ZERO;
             for (CartLine l : lines) {
                 items += l.qty();
-                value += l.price() * l.qty();
+                value = value.add(java.math.BigDecimal.valueOf(l.price()).multiply(java.math.BigDecimal.valueOf(l.qty())));
             }
-            return new Cart(id, lines, lastActivity, items, value);
+            return new Cart(id, lines, lastActivity, items, value.doubleValue());
         }
     }
 

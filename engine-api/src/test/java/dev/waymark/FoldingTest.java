@@ -62,6 +62,13 @@ class FoldingTest {
     }
 
     @Test
+    void cartValue_isExactToTheCent() {
+        Contact c = fold(ev("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k", "sku", "A", "price", 12.1),
+                ev("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k", "sku", "B", "price", 0.2, "qty", 3));
+        assertThat(c.cart("k").value()).isEqualTo(12.7);
+    }
+
+    @Test
     void closedCart_startsAgainEmpty() {
         Contact c = fold(ev("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k", "sku", "A", "price", 10.0),
                 ev("order.placed", "2026-11-20T11:00:00Z", "orderId", "o", "amount", 10.0, "cartId", "k"),

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code waymark check} (SPEC §6): compiles the standard rules and the given rule files and validates the
- * settings without touching any contact. Prints {@code ok: N rules} and the rule ids on success; failures
+ * {@code waymark check} (SPEC §6): compiles the standard rules, the given rule files and any templates and
+ * validates the settings without touching any contact. Prints {@code ok: N rules} and the rule ids on success; failures
  * use the exit codes of {@code run} (2 settings or usage, 4 rules that do not compile).
  */
 public final class CheckCommand {
@@ -33,9 +33,9 @@ public final class CheckCommand {
         }
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
         Path settingsFile = o.has("--settings") ? InputFiles.readableFile("--settings", o.value("--settings")) : null;
-        EngineSetup.checkTemplates(o);
+        Path templates = EngineSetup.templates(o);
         Settings settings = EngineSetup.readSettings(settingsFile);
-        JourneyEngine engine = EngineSetup.build(settings, ruleFiles, settingsFile);
+        JourneyEngine engine = EngineSetup.build(settings, ruleFiles, templates, settingsFile);
         stdout.println("ok: " + engine.ruleIds().size() + " rules");
         for (String id : engine.ruleIds()) {
             stdout.println("  " + id);

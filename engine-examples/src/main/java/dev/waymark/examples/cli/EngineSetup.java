@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads settings and compiles rules for {@code run} and {@code check}, turning the engine's errors into
- * command-line failures: invalid settings are bad usage (exit 2) naming the key, a rule file that does not
- * compile is exit 4 with file, line and message of every problem.
+ * Reads settings and compiles rules and templates for {@code run} and {@code check}, turning the engine's
+ * errors into command-line failures: invalid settings are bad usage (exit 2) naming the key, a rule file or
+ * template that does not compile is exit 4 with file, line and message of every problem.
  */
 public final class EngineSetup {
     private EngineSetup() {
@@ -41,9 +41,19 @@ public final class EngineSetup {
         }
     }
 
-    /** Compiles the standard rules (as {@code settings} switch them) and every rule file into an engine. */
-    public static JourneyEngine build(Settings settings, List<Path> ruleFiles, Path settingsFile) {
+    /**
+     * Compiles the standard rules (as {@code settings} switch them), every rule file and, when
+     * {@code templates} is not null, every message template of that folder into an engine.
+     */
+    public static JourneyEngine build(Settings settings, List<Path> ruleFiles, Path templates, Path settingsFile) {
         Waymark.Builder builder = Waymark.builder().settings(settings);
+        if (templates != null) {
+            try {
+                builder.templates(templates);
+            } catch (WaymarkException e) {
+                throw new CliException(ExitStatus.USAGE, List.of("--templates: " + e.getMessage()), e);
+            }
+        }
         for (Path p : ruleFiles) {
             try {
                 builder.rules(p);
@@ -55,7 +65,8 @@ public final class EngineSetup {
             return builder.build();
         } catch (RuleCompilationException e) {
             List<String> lines = new ArrayList<>();
-            lines.add("rules do not compile (" + e.problems().size() + (e.problems().size() == 1 ? " problem):" : " problems):"));
+            lines.add((templates == null ? "rules do not" : "rules or templates do not") + " compile ("
+                    + e.problems().size() + (e.problems().size() == 1 ? " problem):" : " problems):"));
             for (RuleCompilationException.Problem p : e.problems()) {
                 lines.add("  " + p);
             }
@@ -77,14 +88,12 @@ public final class EngineSetup {
     }
 
     /**
-     * Checks {@code --templates}: message templates (SPEC §8) are not rendered yet, but the folder must
-     * exist so a script written today keeps working when they are.
+     * The folder of {@code --templates} (message templates, SPEC §8), checked to exist; {@code null} when
+     * the option is absent.
      */
-    public static void checkTemplates(Options o) {
+    public static Path templates(Options o) {
         String dir = o.value("--templates");
-        if (dir != null) {
-            InputFiles.directory("--templates", dir);
-        }
+        return dir == null ? null : InputFiles.directory("--templates", dir);
     }
 
     static String describe(IOException e) {

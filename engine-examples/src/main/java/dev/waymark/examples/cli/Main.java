@@ -79,7 +79,7 @@ public final class Main {
         }
         String command = args.get(0);
         List<String> rest = args.subList(1, args.size());
-        if (isHelp(command) || rest.stream().anyMatch(Main::isHelp)) {
+        if (isHelp(command) || rest.contains("--help") || rest.contains("-h")) {
             out.print(Usage.TEXT);
             return;
         }

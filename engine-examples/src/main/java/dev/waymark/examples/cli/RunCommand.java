@@ -8,6 +8,7 @@ import dev.waymark.InvalidEventException;
 import dev.waymark.JourneyEngine;
 import dev.waymark.RuleFailure;
 import dev.waymark.Settings;
+import dev.waymark.TemplateFailure;
 import dev.waymark.WaymarkException;
 import dev.waymark.json.WaymarkJson;
 import dev.waymark.json.WaymarkJson.EventLines;
@@ -27,11 +28,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code waymark run} (SPEC §6): reads events and the previous state, evaluates every contact at
@@ -42,7 +45,9 @@ import java.util.concurrent.CompletionException;
  * state, and the state is replaced atomically only after every action is out, so a run that fails or is
  * killed leaves the previous state and is simply run again: delivery is at least once, and action ids let
  * a consumer drop a repeat. A rule that fails for one contact rolls back only that contact (its events stay
- * pending and are retried next run); the run still succeeds and reports the failure.
+ * pending and are retried next run); the run still succeeds and reports the failure. With
+ * {@code --templates}, messages get their rendered body (SPEC §8); a template that fails for one contact
+ * leaves that message without a body and is reported, and stops nothing else.
  */
 public final class RunCommand {
 
@@ -80,12 +85,12 @@ public final class RunCommand {
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
         Path stateFile = o.has("--state") ? InputFiles.writableFile("--state", o.value("--state"), true) : null;
         Path outFile = o.has("--out") ? InputFiles.writableFile("--out", o.value("--out"), false) : null;
-        EngineSetup.checkTemplates(o);
+        Path templates = EngineSetup.templates(o);
         boolean lenient = o.has("--lenient");
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         // 2. Compiling takes seconds: do it while the input is read.
-        CompletableFuture<JourneyEngine> engine = compileInBackground(settings, ruleFiles, settingsFile);
+        CompletableFuture<JourneyEngine> engine = compileInBackground(settings, ruleFiles, templates, settingsFile);
 
         String source = eventsFile == null ? "stdin" : eventsArg;
         EventLines lines = readEvents(eventsFile);
@@ -111,25 +116,16 @@ public final class RunCommand {
 
         // 3. Evaluate in contactId order, so the actions come out in SPEC §3 order; then the state.
         List<ContactState> next = new ArrayList<>(states.size());
-        BulkSummary[] summary = new BulkSummary[1];
-        AtomicFile.Content evaluation = out -> summary[0] = journeys.evaluateAll(states.values(), now, ev -> {
-            next.add(ev.state());
-            try {
-                for (Action a : ev.actions()) {
-                    out.write(WaymarkJson.write(a));
-                    out.write('\n');
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        BulkSummary summary;
         try {
             if (outFile == null) {
                 Writer out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
-                evaluation.writeTo(out);
+                summary = evaluate(journeys, states.values(), now, next, out);
                 out.flush();
             } else {
-                new AtomicFile(outFile).write(evaluation);
+                AtomicReference<BulkSummary> done = new AtomicReference<>();
+                new AtomicFile(outFile).write(out -> done.set(evaluate(journeys, states.values(), now, next, out)));
+                summary = done.get();
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -139,7 +135,7 @@ public final class RunCommand {
         }
 
         // 4. Tell the person what happened.
-        List<RuleFailure> failures = summary[0].failures();
+        List<RuleFailure> failures = summary.failures();
         for (int i = 0; i < Math.min(FAILURES_SHOWN, failures.size()); i++) {
             stderr.println("waymark: rule failure: " + failures.get(i)
                     + " (the contact was rolled back; its events are retried next run)");
@@ -147,15 +143,39 @@ public final class RunCommand {
         if (failures.size() > FAILURES_SHOWN) {
             stderr.println("waymark: ... and " + (failures.size() - FAILURES_SHOWN) + " more rule failures");
         }
-        long waiting = next.stream().mapToLong(s -> s.pending().size()).sum();
+        List<TemplateFailure> templateFailures = summary.templateFailures();
+        for (int i = 0; i < Math.min(FAILURES_SHOWN, templateFailures.size()); i++) {
+            stderr.println("waymark: template failure: " + templateFailures.get(i) + " (the message went out without a body)");
+        }
+        if (templateFailures.size() > FAILURES_SHOWN) {
+            stderr.println("waymark: ... and " + (templateFailures.size() - FAILURES_SHOWN) + " more template failures");
+        }
+        long waiting = next.stream().flatMap(s -> s.pending().stream()).filter(e -> e.at().isAfter(now)).count();
         if (waiting > 0) {
             stderr.println("waymark: " + waiting + (waiting == 1 ? " event is" : " events are") + " later than --now: "
                     + (stateFile == null ? "not applied (pass --state to keep them for a later run)"
                     : "kept in the state file until a run reaches them"));
         }
-        stderr.println("waymark: " + lines.events().size() + " events, " + summary[0].contacts() + " contacts, "
-                + summary[0].actions() + " actions, " + lines.errors().size() + " rejected lines, "
-                + failures.size() + " rule failures");
+        stderr.println("waymark: " + lines.events().size() + " events, " + summary.contacts() + " contacts, "
+                + summary.actions() + " actions, " + lines.errors().size() + " rejected lines, "
+                + failures.size() + " rule failures"
+                + (templates == null ? "" : ", " + templateFailures.size() + " template failures"));
+    }
+
+    /** Evaluates every state, writing the actions to {@code out} and collecting the new states in {@code next}. */
+    private static BulkSummary evaluate(JourneyEngine engine, Collection<ContactState> states, Instant now,
+                                        List<ContactState> next, Writer out) {
+        return engine.evaluateAll(states, now, ev -> {
+            next.add(ev.state());
+            try {
+                for (Action a : ev.actions()) {
+                    out.write(WaymarkJson.write(a));
+                    out.write('\n');
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // unwrapped by run(): an I/O failure, exit 1
+            }
+        }, Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
     static Instant parseNow(String value) {
@@ -201,11 +221,11 @@ public final class RunCommand {
     }
 
     private static CompletableFuture<JourneyEngine> compileInBackground(Settings settings, List<Path> ruleFiles,
-                                                                        Path settingsFile) {
+                                                                        Path templates, Path settingsFile) {
         CompletableFuture<JourneyEngine> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                f.complete(EngineSetup.build(settings, ruleFiles, settingsFile));
+                f.complete(EngineSetup.build(settings, ruleFiles, templates, settingsFile));
             } catch (Throwable e) {
                 f.completeExceptionally(e);
             }

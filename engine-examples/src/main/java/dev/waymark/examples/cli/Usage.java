@@ -23,12 +23,12 @@ final class Usage {
                                        newer events goes on from there and repeats no action
                     --out FILE         write the actions to FILE (replaced atomically)
                     --lenient          report and skip bad event lines instead of failing
-                    --templates DIR    message templates: not rendered yet (a later version will);
-                                       the folder must exist
+                    --templates DIR    MVEL message templates: T.mvel renders the body (and a first
+                                       "Subject:" line the subject) of messages with template T
 
               check --rules FILE.drl ... [--settings FILE] [--templates DIR]
-                  Compiles the rules and validates the settings without running; prints
-                  "ok: N rules" and the rule ids.
+                  Compiles the rules (and templates) and validates the settings without running;
+                  prints "ok: N rules" and the rule ids.
 
               simulate --contacts N --days D [--seed S] [--html FILE] [--settings FILE]
                   Runs a synthetic shop hour by hour through the engine (standard rules plus the
@@ -38,7 +38,8 @@ final class Usage {
 
             exit codes:
               0 done   1 other failure   2 bad usage (options, files, settings)
-              3 invalid input (bad event lines, unreadable state file)   4 rules do not compile
+              3 invalid input (bad event lines, a state file that is not Waymark's)
+              4 rules or templates do not compile
             A failed or killed run leaves the --state file as it was. A rule failing for one
             contact is reported, rolls back only that contact, and does not fail the run.
             """;

@@ -1,0 +1,167 @@
+package dev.waymark.examples.sim;
+
+import dev.waymark.examples.sim.SimulationReport.ActionCount;
+import dev.waymark.examples.sim.SimulationReport.Carts;
+import dev.waymark.examples.sim.SimulationReport.MessageOutcome;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders a {@link SimulationReport} as one self-contained HTML page: the same numbers as
+ * {@link TextReport}, with the charts drawn as inline SVG. No script, no external style sheet, font or
+ * image: the file can be mailed or opened offline. Pure: the same report gives the same bytes.
+ */
+public final class HtmlReport {
+    private HtmlReport() {
+    }
+
+    private static final String[] PALETTE = {"#3b6ea8", "#e07b39", "#4f9d69", "#b5485d", "#7a5ea8", "#c9a227", "#3a9ca6", "#8c8c8c"};
+
+    /** One bar of a chart. */
+    private record Bar(String label, long value, String note) {
+    }
+
+    /** The report as an HTML page. */
+    public static String render(SimulationReport r) {
+        StringBuilder h = new StringBuilder(32_000);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>Waymark shop simulation, seed ").append(r.seed()).append("</title>\n")
+                .append("<style>\n")
+                .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#222}\n")
+                .append("h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}\n")
+                .append(".meta{color:#666;margin-top:0}.kpis{display:flex;flex-wrap:wrap;gap:.8rem;margin:1.2rem 0}\n")
+                .append(".kpi{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;min-width:8rem}.kpi b{display:block;font-size:1.3rem}\n")
+                .append(".kpi span{color:#666;font-size:.85rem}table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem}\n")
+                .append("th,td{padding:.25rem .7rem;text-align:right;border-bottom:1px solid #eee}th:first-child,td:first-child,.l{text-align:left}\n")
+                .append("th{background:#f6f6f6}svg text{font-family:inherit;font-size:12px;fill:#222}\n")
+                .append("</style>\n</head>\n<body>\n");
+        h.append("<h1>Waymark shop simulation</h1>\n<p class=\"meta\">seed ").append(r.seed()).append(", ")
+                .append(TextReport.num(r.contacts())).append(" contacts, ").append(r.days()).append(" days: ")
+                .append(esc(r.start().toString())).append(" to ").append(esc(r.end().toString()))
+                .append(", rules evaluated every simulated hour</p>\n");
+        h.append("<p class=\"meta\">rules (").append(r.rules().size()).append("): ").append(esc(String.join(", ", r.rules()))).append("</p>\n");
+
+        h.append("<div class=\"kpis\">\n");
+        kpi(h, TextReport.num(r.visits()), "visits");
+        kpi(h, TextReport.num(r.orders()), "orders");
+        kpi(h, TextReport.money(r.revenue()), "revenue");
+        kpi(h, TextReport.num(r.totalEvents()), "events fed");
+        kpi(h, TextReport.num(r.evaluations()), "contact evaluations");
+        kpi(h, TextReport.num(r.totalActions()), "actions");
+        kpi(h, TextReport.num(r.ruleFailures()), "rule failures");
+        h.append("</div>\n");
+
+        h.append("<h2>Contacts per stage (at the end)</h2>\n");
+        List<Bar> stages = new ArrayList<>();
+        r.stages().forEach((stage, n) -> stages.add(new Bar(stage, n, TextReport.pct(n, r.contacts()))));
+        chart(h, "Contacts per journey stage", stages);
+
+        h.append("<h2>Actions per rule</h2>\n");
+        Map<String, Long> perRule = new LinkedHashMap<>();
+        for (ActionCount a : r.actions()) {
+            perRule.merge(a.rule(), a.count(), Long::sum);
+        }
+        List<Bar> rules = new ArrayList<>();
+        perRule.forEach((rule, n) -> rules.add(new Bar(rule, n, "")));
+        chart(h, "Actions per rule", rules);
+        h.append("<table>\n<tr><th>rule</th><th class=\"l\">type</th><th>count</th></tr>\n");
+        for (ActionCount a : r.actions()) {
+            h.append("<tr><td>").append(esc(a.rule())).append("</td><td class=\"l\">").append(esc(a.type())).append("</td><td>")
+                    .append(TextReport.num(a.count())).append("</td></tr>\n");
+        }
+        h.append("<tr><th>total</th><th></th><th>").append(TextReport.num(r.totalActions())).append("</th></tr>\n</table>\n");
+
+        h.append("<h2>Messages</h2>\n<p class=\"meta\">converted: the contact ordered within 72 hours of the message</p>\n");
+        h.append("<table>\n<tr><th>rule</th><th>sent</th><th>opened</th><th>converted</th><th>rate</th><th>revenue</th></tr>\n");
+        List<Bar> rates = new ArrayList<>();
+        for (MessageOutcome m : r.messages()) {
+            h.append("<tr><td>").append(esc(m.rule())).append("</td><td>").append(TextReport.num(m.sent())).append("</td><td>")
+                    .append(TextReport.num(m.opened())).append("</td><td>").append(TextReport.num(m.converted())).append("</td><td>")
+                    .append(TextReport.pct(m.converted(), m.sent())).append("</td><td>").append(TextReport.money(m.revenue()))
+                    .append("</td></tr>\n");
+            rates.add(new Bar(m.rule(), m.sent() == 0 ? 0 : Math.round(1000.0 * m.converted() / m.sent()),
+                    TextReport.pct(m.converted(), m.sent())));
+        }
+        h.append("</table>\n");
+        chartScaled(h, "Conversion rate per message rule", rates, 1000);
+
+        Carts c = r.carts();
+        long notReminded = c.abandoned() - c.reminded();
+        h.append("<h2>Abandoned carts</h2>\n");
+        chart(h, "Abandoned carts and their recovery", List.of(
+                new Bar("abandoned", c.abandoned(), ""),
+                new Bar("reminded", c.reminded(), TextReport.pct(c.reminded(), c.abandoned()) + " of abandoned"),
+                new Bar("recovered after reminder", c.recoveredAfterReminder(),
+                        TextReport.pct(c.recoveredAfterReminder(), c.reminded()) + " of reminded"),
+                new Bar("recovered without reminder", c.recoveredWithout(),
+                        TextReport.pct(c.recoveredWithout(), notReminded) + " of not reminded")));
+
+        h.append("<h2>First to second purchase</h2>\n");
+        chart(h, "First to second purchase", List.of(
+                new Bar("first purchase", r.firstPurchases(), ""),
+                new Bar("second purchase", r.secondPurchases(), TextReport.pct(r.secondPurchases(), r.firstPurchases()))));
+
+        h.append("<h2>Events fed, by type</h2>\n<table>\n<tr><th>type</th><th>events</th></tr>\n");
+        r.events().forEach((type, n) -> h.append("<tr><td>").append(esc(type)).append("</td><td>")
+                .append(TextReport.num(n)).append("</td></tr>\n"));
+        h.append("</table>\n</body>\n</html>\n");
+        return h.toString();
+    }
+
+    private static void kpi(StringBuilder h, String value, String label) {
+        h.append("<div class=\"kpi\"><b>").append(esc(value)).append("</b><span>").append(esc(label)).append("</span></div>\n");
+    }
+
+    private static void chart(StringBuilder h, String title, List<Bar> bars) {
+        chartScaled(h, title, bars, 1);
+    }
+
+    /** A horizontal bar chart; {@code scale} divides the values for the printed numbers (1 for plain counts). */
+    private static void chartScaled(StringBuilder h, String title, List<Bar> bars, long scale) {
+        int labelWidth = 190;
+        int barWidth = 460;
+        int row = 26;
+        int height = bars.size() * row + 10;
+        long max = 1;
+        for (Bar b : bars) {
+            max = Math.max(max, b.value());
+        }
+        h.append(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n",
+                labelWidth + barWidth + 160, height, labelWidth + barWidth + 160, height, esc(title)));
+        h.append("<title>").append(esc(title)).append("</title>\n");
+        for (int i = 0; i < bars.size(); i++) {
+            Bar b = bars.get(i);
+            int y = 5 + i * row;
+            double w = b.value() == 0 ? 0 : Math.max(1.0, (double) barWidth * b.value() / max);
+            String shown = scale == 1 ? TextReport.num(b.value()) : b.note();
+            h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n",
+                    labelWidth - 8, y + 15, esc(b.label())));
+            h.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"3\" fill=\"%s\"/>\n",
+                    labelWidth, y + 2, w, row - 8, PALETTE[i % PALETTE.length]));
+            String note = scale == 1 && !b.note().isEmpty() ? shown + "  (" + b.note() + ")" : shown;
+            h.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>\n", labelWidth + w + 6, y + 15, esc(note)));
+        }
+        h.append("</svg>\n");
+    }
+
+    static String esc(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+}

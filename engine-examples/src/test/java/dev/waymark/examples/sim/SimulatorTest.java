@@ -1,0 +1,68 @@
+package dev.waymark.examples.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.waymark.JourneyEngine;
+import dev.waymark.drools.Waymark;
+import dev.waymark.examples.cli.SimulateCommand;
+import org.junit.jupiter.api.Test;
+
+/** The shop simulation: deterministic, fed back by the engine's actions, and reported as text and HTML. */
+class SimulatorTest {
+
+    static final JourneyEngine ENGINE = Waymark.builder().rulesFromClasspath(SimulateCommand.BACK_IN_STOCK).build();
+
+    static SimulationReport simulate(long seed, int parallelism) {
+        return new Simulator(ENGINE, parallelism).run(250, 10, seed, null);
+    }
+
+    @Test
+    void sameSeed_givesEqualReports_whateverTheParallelism() {
+        SimulationReport one = simulate(11, 1);
+        SimulationReport two = simulate(11, 2);
+        assertThat(two).isEqualTo(one);
+        assertThat(TextReport.render(two)).isEqualTo(TextReport.render(one));
+        assertThat(HtmlReport.render(two)).isEqualTo(HtmlReport.render(one));
+    }
+
+    @Test
+    void otherSeed_givesAnotherShop() {
+        assertThat(simulate(12, 2).totalEvents()).isNotEqualTo(simulate(11, 2).totalEvents());
+    }
+
+    @Test
+    void engineActionsFeedBackIntoTheShop() {
+        SimulationReport r = new Simulator(ENGINE, 2).run(600, 21, 5, null);
+        assertThat(r.ruleFailures()).isZero();
+        assertThat(r.stages().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(600);
+        // Messages are sent as email.sent events, opened, and some lead to orders.
+        assertThat(r.events()).containsKeys("email.sent", "email.opened", "order.placed", "cart.item_added", "wishlist.added");
+        assertThat(r.messages()).anySatisfy(m -> {
+            assertThat(m.rule()).isEqualTo("abandoned-cart");
+            assertThat(m.sent()).isPositive();
+            assertThat(m.opened()).isPositive().isLessThanOrEqualTo(m.sent());
+            assertThat(m.converted()).isPositive();
+        });
+        assertThat(r.carts().abandoned()).isPositive();
+        assertThat(r.carts().reminded()).isPositive().isLessThanOrEqualTo(r.carts().abandoned());
+        assertThat(r.carts().recoveredAfterReminder()).isPositive();
+        assertThat(r.firstPurchases()).isPositive();
+        assertThat(r.secondPurchases()).isLessThanOrEqualTo(r.firstPurchases());
+        assertThat(r.actions()).extracting(SimulationReport.ActionCount::rule)
+                .contains("abandoned-cart", "welcome-series", "win-back", "stage-progression");
+    }
+
+    @Test
+    void htmlReport_isOneSelfContainedPageWithInlineCharts() {
+        String page = HtmlReport.render(simulate(3, 2));
+        assertThat(page).startsWith("<!DOCTYPE html>").endsWith("</html>\n")
+                .contains("<svg xmlns=\"http://www.w3.org/2000/svg\"", "Contacts per journey stage", "First to second purchase")
+                .doesNotContain("<script", "<link", "src=", "href=", "@import", "url(");
+    }
+
+    @Test
+    void textReport_namesEverySection() {
+        assertThat(TextReport.render(simulate(3, 2))).contains("Contacts per stage", "Actions per rule and type",
+                "Messages", "Abandoned carts", "recovered after a reminder", "First to second purchase", "Events fed, by type");
+    }
+}
