@@ -29,7 +29,7 @@ public record Evaluation(ContactState state, List<Action> actions, List<RuleFail
         this(state, actions, failures, skipped, List.of());
     }
 
-    /** The earliest later instant at which a rule could fire with no new event, if any. */
+    /** The next wake-up (see {@link JourneyEngine}): when a rule could fire with no new event, if ever. */
     public Optional<Instant> nextWakeUp() {
         return state.wakeUp();
     }

@@ -13,9 +13,12 @@ import java.util.function.Consumer;
  *
  * <p><b>Next wake-up.</b> Each evaluation stores in the state the earliest later instant at which a rule
  * could fire with no new event (a cart's delay running out, a win-back day count reached, a pending
- * future event falling due). Evaluating before it, with no new event, emits nothing, so the engine skips
- * such contacts and a host or scheduler may too. A ruleset with a custom rule that does not declare its
- * due times ({@code @dueTimes}) makes every contact always due: its wake-up is the evaluation time.
+ * future event falling due, a withheld message's quiet hours ending). Evaluating before it, with no new
+ * event, emits nothing, so the engine skips such contacts and a host or scheduler may too. The wake-up is
+ * the evaluation time itself — "look at this contact again at the next evaluation" — when a custom rule
+ * does not declare its due times ({@code @dueTimes}), and when the engine's own tag or stage actions
+ * changed the contact while custom rules or suppress tags could react to that (those actions take effect
+ * from the next evaluation on).
  */
 public interface JourneyEngine {
 
@@ -43,6 +46,12 @@ public interface JourneyEngine {
      * @throws IllegalArgumentException if {@code parallelism < 1}
      */
     BulkSummary evaluateAll(Iterable<ContactState> states, Instant now, Consumer<Evaluation> sink, int parallelism);
+
+    /**
+     * Fingerprint of the ruleset and settings. A state's wake-up is trusted only by an engine with the same
+     * fingerprint; a host keeping a wake-up index rebuilds it when this changes.
+     */
+    String rulesetId();
 
     /** The settings the engine was built with. */
     Settings settings();

@@ -82,6 +82,11 @@ public final class Evaluator implements JourneyEngine {
     }
 
     @Override
+    public String rulesetId() {
+        return rulesetId;
+    }
+
+    @Override
     public SortedSet<String> ruleIds() {
         return ruleIds;
     }
