@@ -46,8 +46,9 @@ public record Action(String id, String contactId, String rule, String type, Stri
 
     /** An action with its deterministic id. */
     public static Action of(String contactId, String rule, String type, String key, Instant at, Map<String, ?> params) {
-        return new Action(idOf(contactId, rule, type, key), contactId, rule, type, key, at,
-                params == null ? Map.of() : Values.copyMap(params, "params"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> p = (Map<String, Object>) (Map<String, ?>) (params == null ? Map.of() : params);
+        return new Action(idOf(contactId, rule, type, key), contactId, rule, type, key, at, p); // the constructor copies
     }
 
     /** The deterministic id of a firing (SPEC §3). */

@@ -1,15 +1,12 @@
 package dev.waymark;
 
+import dev.waymark.internal.Frozen;
 import dev.waymark.internal.Values;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * One contact's facts, folded from its events (SPEC §2): what rules see. An immutable value; every
@@ -73,23 +70,24 @@ public record Contact(
 
     public Contact {
         Objects.requireNonNull(id, "id");
-        attributes = Values.copyMap(Objects.requireNonNull(attributes, "attributes"), "attributes");
-        attributeTimes = sorted(attributeTimes, "attributeTimes");
-        tags = Collections.unmodifiableSortedSet(new TreeSet<>(Objects.requireNonNull(tags, "tags")));
-        tagTimes = sorted(tagTimes, "tagTimes");
-        java.util.EnumMap<Channel, ChannelConsent> byChannel = new java.util.EnumMap<>(Channel.class);
-        byChannel.putAll(Objects.requireNonNull(consents, "consents"));
-        consents = Collections.unmodifiableMap(byChannel);
+        // Frozen.map/set return collections that are already frozen as they are, so a contact rebuilt from
+        // another shares what did not change; anything else (a host's map, JSON) is copied once.
+        attributes = Frozen.map(Frozen.isFrozen(attributes) ? attributes
+                : Values.copyMap(Objects.requireNonNull(attributes, "attributes"), "attributes"));
+        attributeTimes = Frozen.map(attributeTimes);
+        tags = Frozen.set(tags);
+        tagTimes = Frozen.map(tagTimes);
+        consents = Map.copyOf(consents);
         if (orderCount < 0) {
             throw new IllegalArgumentException("orderCount must be >= 0, was " + orderCount);
         }
-        categories = Collections.unmodifiableSortedSet(new TreeSet<>(Objects.requireNonNull(categories, "categories")));
+        categories = Frozen.set(categories);
         recentOrders = List.copyOf(recentOrders);
         openCarts = List.copyOf(openCarts);
-        closedCarts = sorted(closedCarts, "closedCarts");
-        unopenedCampaigns = sorted(unopenedCampaigns, "unopenedCampaigns");
-        eventCounts = sorted(eventCounts, "eventCounts");
-        reviews = sorted(reviews, "reviews");
+        closedCarts = Frozen.map(closedCarts);
+        unopenedCampaigns = Frozen.map(unopenedCampaigns);
+        eventCounts = Frozen.map(eventCounts);
+        reviews = Frozen.map(reviews);
         ledger = List.copyOf(ledger);
     }
 
@@ -98,11 +96,6 @@ public record Contact(
         return new Contact(id, Map.of(), Map.of(), Set.of(), Map.of(), null, Map.of(), null, null, 0, 0.0,
                 null, null, Set.of(), List.of(), List.of(), Map.of(), 0, Map.of(), null, Map.of(), Map.of(),
                 false, List.of());
-    }
-
-    private static <V> SortedMap<String, V> sorted(Map<String, V> m, String name) {
-        Objects.requireNonNull(m, name);
-        return Collections.unmodifiableSortedMap(new TreeMap<>(m));
     }
 
     // ---- conveniences for rules (plain methods, not record components) ----

@@ -4,7 +4,6 @@ import dev.waymark.internal.Folding;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,7 +35,7 @@ public record ContactState(Contact contact, List<Event> pending, Map<String, Ins
                         + ", not " + contact.id());
             }
         }
-        seenEventIds = Collections.unmodifiableSortedMap(new TreeMap<>(seenEventIds));
+        seenEventIds = dev.waymark.internal.Frozen.map(seenEventIds);
     }
 
     /** The state of a contact never seen. */

@@ -36,6 +36,7 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         if (at == null) {
             throw new InvalidEventException("at", "is required");
         }
+        type = dev.waymark.internal.EventTypes.canonical(type);
         try {
             props = props == null ? Map.of() : Values.copyMap(props, "props");
         } catch (IllegalArgumentException e) {

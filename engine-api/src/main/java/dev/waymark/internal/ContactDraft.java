@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,60 +44,94 @@ public final class ContactDraft {
     static final int MAX_CUSTOM_EVENT_TYPES = 64;
     static final int MAX_LEDGER = 256;
 
+    /**
+     * A collection copied on its first write only: folding a page view copies the event counts and shares
+     * every other collection with the contact it came from.
+     */
+    private static final class Cow<T> {
+        private final T original;
+        private final java.util.function.UnaryOperator<T> copier;
+        private T copy;
+
+        Cow(T original, java.util.function.UnaryOperator<T> copier) {
+            this.original = original;
+            this.copier = copier;
+        }
+
+        T read() {
+            return copy != null ? copy : original;
+        }
+
+        T write() {
+            if (copy == null) {
+                copy = copier.apply(original);
+            }
+            return copy;
+        }
+    }
+
+    private static <V> Cow<Map<String, V>> cowMap(Map<String, V> m) {
+        return new Cow<>(m, HashMap::new);
+    }
+
+    private static <V> Cow<List<V>> cowList(List<V> l) {
+        return new Cow<>(l, ArrayList::new);
+    }
+
     private final String id;
-    private final Map<String, Object> attributes;
-    private final Map<String, Instant> attributeTimes;
-    private final Set<String> tags;
-    private final Map<String, Instant> tagTimes;
+    private final Cow<Map<String, Object>> attributes;
+    private final Cow<Map<String, Instant>> attributeTimes;
+    private final Cow<Set<String>> tags;
+    private final Cow<Map<String, Instant>> tagTimes;
     private Stage stage;
-    private final EnumMap<Channel, ChannelConsent> consents;
+    private final Cow<Map<Channel, ChannelConsent>> consents;
     private Instant firstSeen;
     private Instant lastSeen;
     private int orderCount;
     private double totalSpent;
     private Instant firstOrderAt;
     private Instant lastOrderAt;
-    private final Set<String> categories;
-    private final List<Order> recentOrders;
-    private final Map<String, Cart> openCarts;
-    private final Map<String, Instant> closedCarts;
+    private final Cow<Set<String>> categories;
+    private final Cow<List<Order>> recentOrders;
+    private final Cow<List<Cart>> openCarts;
+    private final Cow<Map<String, Instant>> closedCarts;
     private int campaignsSent;
-    private final Map<String, Instant> unopenedCampaigns;
+    private final Cow<Map<String, Instant>> unopenedCampaigns;
     private Instant lastEngagementAt;
-    private final Map<String, EventCount> eventCounts;
-    private final Map<String, Integer> reviews;
+    private final Cow<Map<String, EventCount>> eventCounts;
+    private final Cow<Map<String, Integer>> reviews;
     private boolean positiveReview;
-    private final List<LedgerEntry> ledger;
+    private final Cow<List<LedgerEntry>> ledger;
 
     public ContactDraft(Contact c) {
         id = c.id();
-        attributes = new LinkedHashMap<>(c.attributes());
-        attributeTimes = new HashMap<>(c.attributeTimes());
-        tags = new TreeSet<>(c.tags());
-        tagTimes = new HashMap<>(c.tagTimes());
+        attributes = cowMap(c.attributes());
+        attributeTimes = cowMap(c.attributeTimes());
+        tags = new Cow<>(c.tags(), TreeSet::new);
+        tagTimes = cowMap(c.tagTimes());
         stage = c.stage();
-        consents = new EnumMap<>(Channel.class);
-        consents.putAll(c.consents());
+        consents = new Cow<>(c.consents(), m -> {
+            EnumMap<Channel, ChannelConsent> copy = new EnumMap<>(Channel.class);
+            copy.putAll(m);
+            return copy;
+        });
         firstSeen = c.firstSeen();
         lastSeen = c.lastSeen();
         orderCount = c.orderCount();
         totalSpent = c.totalSpent();
         firstOrderAt = c.firstOrderAt();
         lastOrderAt = c.lastOrderAt();
-        categories = new TreeSet<>(c.categories());
-        recentOrders = new ArrayList<>(c.recentOrders());
-        openCarts = new LinkedHashMap<>();
-        for (Cart cart : c.openCarts()) {
-            openCarts.put(cart.id(), cart);
-        }
-        closedCarts = new HashMap<>(c.closedCarts());
+        categories = new Cow<>(c.categories(), TreeSet::new);
+        recentOrders = cowList(c.recentOrders());
+        openCarts = cowList(c.openCarts());
+        closedCarts = cowMap(c.closedCarts());
         campaignsSent = c.campaignsSent();
-        unopenedCampaigns = new HashMap<>(c.unopenedCampaigns());
+        unopenedCampaigns = cowMap(c.unopenedCampaigns());
         lastEngagementAt = c.lastEngagementAt();
-        eventCounts = new HashMap<>(c.eventCounts());
-        reviews = new HashMap<>(c.reviews());
+        eventCounts = cowMap(c.eventCounts());
+        reviews = cowMap(c.reviews());
         positiveReview = c.positiveReview();
-        ledger = new ArrayList<>(c.ledger());
+        ledger = cowList(c.ledger());
     }
 
     /** Folds one event (SPEC §1's "effect on the contact"). */
@@ -106,8 +139,8 @@ public final class ContactDraft {
         Instant at = e.at();
         firstSeen = min(firstSeen, at);
         lastSeen = max(lastSeen, at);
-        EventCount count = eventCounts.get(e.type());
-        eventCounts.put(e.type(), count == null ? new EventCount(1, at) : new EventCount(count.count() + 1, max(count.last(), at)));
+        EventCount count = eventCounts.read().get(e.type());
+        eventCounts.write().put(e.type(), count == null ? new EventCount(1, at) : new EventCount(count.count() + 1, max(count.last(), at)));
         switch (e.type()) {
             case "contact.updated" -> updateAttributes(e);
             case "subscribed" -> consent(e, Consent.GRANTED);
@@ -140,7 +173,7 @@ public final class ContactDraft {
                 // other actions are carried out by the host
             }
         }
-        ledger.add(new LedgerEntry(a.rule(), a.type(), a.key(), a.at()));
+        ledger.write().add(new LedgerEntry(a.rule(), a.type(), a.key(), a.at()));
     }
 
     @SuppressWarnings("unchecked")
@@ -150,43 +183,67 @@ public final class ContactDraft {
             return;
         }
         for (Map.Entry<String, Object> entry : ((Map<String, Object>) m).entrySet()) {
-            Instant prev = attributeTimes.get(entry.getKey());
+            Instant prev = attributeTimes.read().get(entry.getKey());
             if (prev != null && prev.isAfter(e.at())) {
                 continue; // a later write already won
             }
-            attributeTimes.put(entry.getKey(), e.at());
+            attributeTimes.write().put(entry.getKey(), e.at());
             if (entry.getValue() == null) {
-                attributes.remove(entry.getKey());
+                attributes.write().remove(entry.getKey());
             } else {
-                attributes.put(entry.getKey(), entry.getValue());
+                attributes.write().put(entry.getKey(), entry.getValue());
             }
         }
     }
 
     private void consent(Event e, Consent value) {
         Channel channel = Channel.byId(e.text("channel"));
-        ChannelConsent prev = consents.get(channel);
+        ChannelConsent prev = consents.read().get(channel);
         Instant subscribedAt = prev == null ? null : prev.subscribedAt();
         if (value == Consent.GRANTED) {
             subscribedAt = max(subscribedAt, e.at());
         }
         if (prev == null || !prev.changedAt().isAfter(e.at())) {
-            consents.put(channel, new ChannelConsent(value, e.at(), subscribedAt));
+            consents.write().put(channel, new ChannelConsent(value, e.at(), subscribedAt));
         } else {
-            consents.put(channel, new ChannelConsent(prev.consent(), prev.changedAt(), subscribedAt));
+            consents.write().put(channel, new ChannelConsent(prev.consent(), prev.changedAt(), subscribedAt));
+        }
+    }
+
+    private int cartIndex(String cartId) {
+        List<Cart> carts = openCarts.read();
+        for (int i = 0; i < carts.size(); i++) {
+            if (carts.get(i).id().equals(cartId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void putCart(Cart cart) {
+        int i = cartIndex(cart.id());
+        if (i >= 0) {
+            openCarts.write().set(i, cart);
+        } else {
+            openCarts.write().add(cart);
         }
     }
 
     private void addItem(Event e) {
         String cartId = e.text("cartId");
-        Cart cart = openCarts.get(cartId);
-        if (cart == null) {
-            Instant closedAt = closedCarts.get(cartId);
+        int i = cartIndex(cartId);
+        Cart cart;
+        if (i < 0) {
+            Instant closedAt = closedCarts.read().get(cartId);
             if (closedAt != null && !closedAt.isBefore(e.at())) {
                 return; // belongs to the cart an order already closed
             }
-            closedCarts.remove(cartId);
+            if (closedAt != null) {
+                closedCarts.write().remove(cartId);
+            }
             cart = Cart.of(cartId, List.of(), e.at());
+        } else {
+            cart = openCarts.read().get(i);
         }
         String sku = e.text("sku");
         Object q = e.props().get("qty");
@@ -206,24 +263,26 @@ public final class ContactDraft {
         if (!merged) {
             lines.add(new CartLine(sku, qty, price, category));
         }
-        openCarts.put(cartId, Cart.of(cartId, lines, max(cart.lastActivity(), e.at())));
+        putCart(Cart.of(cartId, lines, max(cart.lastActivity(), e.at())));
     }
 
     private void removeItem(Event e) {
-        Cart cart = openCarts.get(e.text("cartId"));
-        if (cart == null) {
+        int i = cartIndex(e.text("cartId"));
+        if (i < 0) {
             return;
         }
+        Cart cart = openCarts.read().get(i);
         String sku = e.text("sku");
         List<CartLine> lines = new ArrayList<>(cart.lines());
         lines.removeIf(l -> l.sku().equals(sku));
-        openCarts.put(cart.id(), Cart.of(cart.id(), lines, max(cart.lastActivity(), e.at())));
+        putCart(Cart.of(cart.id(), lines, max(cart.lastActivity(), e.at())));
     }
 
     private void touchCart(String cartId, Instant at) {
-        Cart cart = openCarts.get(cartId);
-        if (cart != null) {
-            openCarts.put(cartId, Cart.of(cartId, cart.lines(), max(cart.lastActivity(), at)));
+        int i = cartIndex(cartId);
+        if (i >= 0) {
+            Cart cart = openCarts.read().get(i);
+            putCart(Cart.of(cartId, cart.lines(), max(cart.lastActivity(), at)));
         }
     }
 
@@ -236,20 +295,23 @@ public final class ContactDraft {
             orderCategories.addAll((List<String>) l);
         }
         if (cartId != null) {
-            Cart cart = openCarts.remove(cartId);
-            if (cart != null && given == null) {
-                for (CartLine line : cart.lines()) {
-                    if (line.category() != null) {
-                        orderCategories.add(line.category());
+            int i = cartIndex(cartId);
+            if (i >= 0) {
+                Cart cart = openCarts.write().remove(i);
+                if (given == null) {
+                    for (CartLine line : cart.lines()) {
+                        if (line.category() != null) {
+                            orderCategories.add(line.category());
+                        }
                     }
                 }
             }
-            closedCarts.put(cartId, max(closedCarts.get(cartId), e.at()));
-        } else {
-            for (String open : openCarts.keySet()) {
-                closedCarts.put(open, max(closedCarts.get(open), e.at()));
+            closedCarts.write().put(cartId, max(closedCarts.read().get(cartId), e.at()));
+        } else if (!openCarts.read().isEmpty()) {
+            for (Cart open : openCarts.read()) {
+                closedCarts.write().put(open.id(), max(closedCarts.read().get(open.id()), e.at()));
             }
-            openCarts.clear();
+            openCarts.write().clear();
         }
         String orderId = e.text("orderId");
         double amount = e.number("amount", 0);
@@ -257,9 +319,12 @@ public final class ContactDraft {
         totalSpent += amount;
         firstOrderAt = min(firstOrderAt, e.at());
         lastOrderAt = max(lastOrderAt, e.at());
-        categories.addAll(orderCategories);
-        recentOrders.add(new Order(orderId, e.at(), amount, List.copyOf(orderCategories), reviews.containsKey(orderId)));
-        recentOrders.sort(java.util.Comparator.comparing(Order::placedAt));
+        if (!categories.read().containsAll(orderCategories)) {
+            categories.write().addAll(orderCategories);
+        }
+        List<Order> orders = recentOrders.write();
+        orders.add(new Order(orderId, e.at(), amount, List.copyOf(orderCategories), reviews.read().containsKey(orderId)));
+        orders.sort(java.util.Comparator.comparing(Order::placedAt));
     }
 
     private void emailSent(Event e) {
@@ -267,40 +332,43 @@ public final class ContactDraft {
         if (lastEngagementAt != null && !e.at().isAfter(lastEngagementAt)) {
             return; // sent before the latest engagement: not part of the streak
         }
-        unopenedCampaigns.merge(e.text("campaignId"), e.at(), ContactDraft::max);
+        unopenedCampaigns.write().merge(e.text("campaignId"), e.at(), ContactDraft::max);
     }
 
     private void engaged(Instant at) {
         lastEngagementAt = max(lastEngagementAt, at);
         Instant cut = lastEngagementAt;
-        unopenedCampaigns.values().removeIf(sent -> !sent.isAfter(cut));
+        if (unopenedCampaigns.read().values().stream().anyMatch(sent -> !sent.isAfter(cut))) {
+            unopenedCampaigns.write().values().removeIf(sent -> !sent.isAfter(cut));
+        }
     }
 
     private void review(Event e) {
         String orderId = e.text("orderId");
         int rating = ((Long) e.props().get("rating")).intValue();
-        reviews.put(orderId, rating);
+        reviews.write().put(orderId, rating);
         if (rating >= 4) {
             positiveReview = true;
         }
-        for (int i = 0; i < recentOrders.size(); i++) {
-            Order o = recentOrders.get(i);
+        List<Order> orders = recentOrders.read();
+        for (int i = 0; i < orders.size(); i++) {
+            Order o = orders.get(i);
             if (o.id().equals(orderId) && !o.reviewed()) {
-                recentOrders.set(i, new Order(o.id(), o.placedAt(), o.amount(), o.categories(), true));
+                recentOrders.write().set(i, new Order(o.id(), o.placedAt(), o.amount(), o.categories(), true));
             }
         }
     }
 
     private void tag(String tag, boolean add, Instant at) {
-        Instant prev = tagTimes.get(tag);
+        Instant prev = tagTimes.read().get(tag);
         if (prev != null && prev.isAfter(at)) {
             return; // a later change already won
         }
-        tagTimes.put(tag, at);
+        tagTimes.write().put(tag, at);
         if (add) {
-            tags.add(tag);
-        } else {
-            tags.remove(tag);
+            tags.write().add(tag);
+        } else if (tags.read().contains(tag)) {
+            tags.write().remove(tag);
         }
     }
 
@@ -325,24 +393,44 @@ public final class ContactDraft {
         return c.ledger().size() > MAX_LEDGER;
     }
 
-    /** Drops what lies beyond the retention windows and caps at {@code now}. */
+    /** Drops what lies beyond the retention windows and caps at {@code now}; copies only what it changes. */
     public void trim(Instant now) {
         Instant orderCut = now.minus(StandardRules.RETENTION);
-        recentOrders.removeIf(o -> o.placedAt().isBefore(orderCut));
-        while (recentOrders.size() > MAX_RECENT_ORDERS) {
-            recentOrders.remove(0);
+        if (recentOrders.read().size() > MAX_RECENT_ORDERS || recentOrders.read().stream().anyMatch(o -> o.placedAt().isBefore(orderCut))) {
+            List<Order> orders = recentOrders.write();
+            orders.removeIf(o -> o.placedAt().isBefore(orderCut));
+            while (orders.size() > MAX_RECENT_ORDERS) {
+                orders.remove(0);
+            }
         }
-        openCarts.values().removeIf(c -> c.lastActivity().isBefore(orderCut));
-        dropOldest(openCarts, MAX_OPEN_CARTS, Cart::lastActivity);
+        if (openCarts.read().size() > MAX_OPEN_CARTS || openCarts.read().stream().anyMatch(c -> c.lastActivity().isBefore(orderCut))) {
+            List<Cart> carts = openCarts.write();
+            carts.removeIf(c -> c.lastActivity().isBefore(orderCut));
+            carts.sort(java.util.Comparator.comparing(Cart::lastActivity).thenComparing(Cart::id));
+            while (carts.size() > MAX_OPEN_CARTS) {
+                carts.remove(0);
+            }
+        }
         Instant closedCut = now.minus(CLOSED_CART_MEMORY);
-        closedCarts.values().removeIf(t -> t.isBefore(closedCut));
-        dropOldest(closedCarts, MAX_CLOSED_CARTS, t -> t);
-        dropOldest(unopenedCampaigns, StandardRules.MAX_STREAK, t -> t);
-        while (reviews.size() > MAX_REVIEWS) {
-            reviews.remove(reviews.keySet().stream().sorted().findFirst().orElseThrow());
+        if (closedCarts.read().size() > MAX_CLOSED_CARTS || closedCarts.read().values().stream().anyMatch(t -> t.isBefore(closedCut))) {
+            closedCarts.write().values().removeIf(t -> t.isBefore(closedCut));
+            dropOldest(closedCarts.write(), MAX_CLOSED_CARTS, t -> t);
         }
-        while (categories.size() > MAX_CATEGORIES) {
-            categories.remove(((TreeSet<String>) categories).last());
+        if (unopenedCampaigns.read().size() > StandardRules.MAX_STREAK) {
+            dropOldest(unopenedCampaigns.write(), StandardRules.MAX_STREAK, t -> t);
+        }
+        if (reviews.read().size() > MAX_REVIEWS) {
+            Map<String, Integer> r = reviews.write();
+            while (r.size() > MAX_REVIEWS) {
+                r.remove(r.keySet().stream().sorted().findFirst().orElseThrow());
+            }
+        }
+        if (categories.read().size() > MAX_CATEGORIES) {
+            TreeSet<String> cats = new TreeSet<>(categories.read());
+            while (cats.size() > MAX_CATEGORIES) {
+                cats.remove(cats.last());
+            }
+            categories.write().retainAll(cats);
         }
         trimCustomEventTypes();
         trimLedger();
@@ -354,17 +442,18 @@ public final class ContactDraft {
      * engagement); older keys of the same rule and type are superseded and cannot come back.
      */
     private void trimLedger() {
-        if (ledger.size() <= MAX_LEDGER) {
+        if (ledger.read().size() <= MAX_LEDGER) {
             return;
         }
-        ledger.sort(java.util.Comparator.comparing(LedgerEntry::at));
+        List<LedgerEntry> entries = ledger.write();
+        entries.sort(java.util.Comparator.comparing(LedgerEntry::at));
         Map<String, LedgerEntry> newest = new HashMap<>();
-        for (LedgerEntry e : ledger) {
+        for (LedgerEntry e : entries) {
             newest.put(e.rule() + '\n' + e.type(), e);
         }
         java.util.Collection<LedgerEntry> keep = newest.values();
-        java.util.Iterator<LedgerEntry> it = ledger.iterator();
-        int excess = ledger.size() - MAX_LEDGER;
+        java.util.Iterator<LedgerEntry> it = entries.iterator();
+        int excess = entries.size() - MAX_LEDGER;
         while (excess > 0 && it.hasNext()) {
             LedgerEntry e = it.next();
             if (!keep.contains(e)) {
@@ -376,7 +465,7 @@ public final class ContactDraft {
 
     private void trimCustomEventTypes() {
         List<String> custom = new ArrayList<>();
-        for (String type : eventCounts.keySet()) {
+        for (String type : eventCounts.read().keySet()) {
             if (!EventTypes.isStandard(type)) {
                 custom.add(type);
             }
@@ -384,9 +473,10 @@ public final class ContactDraft {
         if (custom.size() <= MAX_CUSTOM_EVENT_TYPES) {
             return;
         }
-        custom.sort(java.util.Comparator.comparing((String t) -> eventCounts.get(t).last()).thenComparing(t -> t));
+        Map<String, EventCount> counts = eventCounts.write();
+        custom.sort(java.util.Comparator.comparing((String t) -> counts.get(t).last()).thenComparing(t -> t));
         for (int i = 0; i < custom.size() - MAX_CUSTOM_EVENT_TYPES; i++) {
-            eventCounts.remove(custom.get(i));
+            counts.remove(custom.get(i));
         }
     }
 
@@ -405,13 +495,20 @@ public final class ContactDraft {
         }
     }
 
-    /** The facts as an immutable {@link Contact}. */
+    /**
+     * The facts as an immutable {@link Contact}. Collections the draft never wrote are shared with the
+     * contact it started from, not copied.
+     */
     public Contact freeze() {
-        List<Cart> carts = new ArrayList<>(openCarts.values());
-        carts.sort(java.util.Comparator.comparing(Cart::id));
-        return new Contact(id, attributes, attributeTimes, tags, tagTimes, stage, consents, firstSeen, lastSeen,
-                orderCount, totalSpent, firstOrderAt, lastOrderAt, categories, recentOrders, carts, closedCarts,
-                campaignsSent, unopenedCampaigns, lastEngagementAt, eventCounts, reviews, positiveReview, ledger);
+        List<Cart> carts = openCarts.read();
+        if (carts != openCarts.original) {
+            carts = new ArrayList<>(carts);
+            carts.sort(java.util.Comparator.comparing(Cart::id));
+        }
+        return new Contact(id, attributes.read(), attributeTimes.read(), tags.read(), tagTimes.read(), stage, consents.read(),
+                firstSeen, lastSeen, orderCount, totalSpent, firstOrderAt, lastOrderAt, categories.read(), recentOrders.read(),
+                carts, closedCarts.read(), campaignsSent, unopenedCampaigns.read(), lastEngagementAt, eventCounts.read(),
+                reviews.read(), positiveReview, ledger.read());
     }
 
     static Instant min(Instant a, Instant b) {
