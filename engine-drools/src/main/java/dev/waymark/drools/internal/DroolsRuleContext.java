@@ -32,8 +32,27 @@ final class DroolsRuleContext implements RuleContext {
     private int[] outIndex;
     private String currentRule;
 
+    /** Every standard parameter's value, resolved once: rules read them for every contact. */
+    private final Map<String, Map<String, Object>> params = new java.util.HashMap<>();
+    private final Duration stageLapse;
+
     DroolsRuleContext(Settings settings) {
         this.settings = settings;
+        for (String rule : StandardRules.ids()) {
+            Map<String, Object> values = new java.util.HashMap<>();
+            for (String param : StandardRules.params(rule).keySet()) {
+                values.put(param, settings.param(rule, param));
+            }
+            params.put(rule, values);
+        }
+        stageLapse = settings.duration(StandardRules.STAGE_PROGRESSION, "lapseDays");
+    }
+
+    /** The resolved value, or the settings' own lookup (which explains an unknown rule or parameter). */
+    private Object param(String rule, String param) {
+        Map<String, Object> values = params.get(rule);
+        Object v = values == null ? null : values.get(param);
+        return v != null ? v : settings.param(rule, param);
     }
 
     void begin(List<Contact> contacts, int[] outIndex, Instant now, Firings out) {
@@ -135,7 +154,7 @@ final class DroolsRuleContext implements RuleContext {
 
     @Override
     public Duration duration(String rule, String param) {
-        return settings.duration(rule, param);
+        return param(rule, param) instanceof Duration d ? d : settings.duration(rule, param);
     }
 
     @Override
@@ -145,19 +164,18 @@ final class DroolsRuleContext implements RuleContext {
 
     @Override
     public int integer(String rule, String param) {
-        return settings.integer(rule, param);
+        return param(rule, param) instanceof Integer i ? i : settings.integer(rule, param);
     }
 
     @Override
     public double number(String rule, String param) {
-        return settings.number(rule, param);
+        return param(rule, param) instanceof Double d ? d : settings.number(rule, param);
     }
 
     @Override
     public Stage stage(Contact contact) {
         int slot = slot(contact);
-        return Stages.compute(contact, now, settings.duration(StandardRules.STAGE_PROGRESSION, "lapseDays"),
-                at -> out.dueAt(slot, at));
+        return Stages.compute(contact, now, stageLapse, at -> out.dueAt(slot, at));
     }
 
     @Override
