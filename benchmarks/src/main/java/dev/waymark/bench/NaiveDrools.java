@@ -13,8 +13,6 @@ import dev.waymark.internal.ContactDraft;
 import dev.waymark.internal.Firings.Emission;
 import dev.waymark.internal.Stages;
 import dev.waymark.internal.StandardRules;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -150,14 +148,6 @@ public final class NaiveDrools {
         @Override
         public boolean before(Instant at) {
             return at != null && now.isBefore(at);
-        }
-
-        @Override
-        public Duration scaled(Duration d, double factor) {
-            BigDecimal nanos = BigDecimal.valueOf(d.getSeconds()).movePointRight(9).add(BigDecimal.valueOf(d.getNano()));
-            BigDecimal scaled = nanos.multiply(new BigDecimal(factor)).setScale(0, RoundingMode.FLOOR);
-            BigDecimal[] secondsAndNanos = scaled.divideAndRemainder(BigDecimal.valueOf(1_000_000_000L));
-            return Duration.ofSeconds(secondsAndNanos[0].longValueExact(), secondsAndNanos[1].longValueExact());
         }
 
         @Override

@@ -51,7 +51,13 @@ public interface RuleContext {
     boolean before(Instant at);
 
     /** {@code d × factor}, rounded down to the nanosecond (exact, unlike double arithmetic on seconds). */
-    Duration scaled(Duration d, double factor);
+    default Duration scaled(Duration d, double factor) {
+        java.math.BigDecimal nanos = java.math.BigDecimal.valueOf(d.getSeconds()).movePointRight(9)
+                .add(java.math.BigDecimal.valueOf(d.getNano()));
+        java.math.BigDecimal scaled = nanos.multiply(new java.math.BigDecimal(factor)).setScale(0, java.math.RoundingMode.FLOOR);
+        java.math.BigDecimal[] secondsAndNanos = scaled.divideAndRemainder(java.math.BigDecimal.valueOf(1_000_000_000L));
+        return Duration.ofSeconds(secondsAndNanos[0].longValueExact(), secondsAndNanos[1].longValueExact());
+    }
 
     /** The delays of an hours-list parameter, numbered from 1 (for example the welcome series' steps). */
     List<Step> steps(String rule, String param);

@@ -8,8 +8,6 @@ import dev.waymark.drools.RuleContext;
 import dev.waymark.internal.Firings;
 import dev.waymark.internal.StandardRules;
 import dev.waymark.internal.Stages;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -125,14 +123,6 @@ final class DroolsRuleContext implements RuleContext {
     @Override
     public boolean before(Instant at) {
         return at != null && now.isBefore(at);
-    }
-
-    @Override
-    public Duration scaled(Duration d, double factor) {
-        BigDecimal nanos = BigDecimal.valueOf(d.getSeconds()).movePointRight(9).add(BigDecimal.valueOf(d.getNano()));
-        BigDecimal scaled = nanos.multiply(new BigDecimal(factor)).setScale(0, RoundingMode.FLOOR);
-        BigDecimal[] secondsAndNanos = scaled.divideAndRemainder(BigDecimal.valueOf(1_000_000_000L));
-        return Duration.ofSeconds(secondsAndNanos[0].longValueExact(), secondsAndNanos[1].longValueExact());
     }
 
     @Override
