@@ -38,11 +38,13 @@ public final class Frozen {
         if (m.isEmpty()) {
             return (Map<String, V>) EMPTY_MAP;
         }
-        TreeMap<String, V> sorted = new TreeMap<>(m);
+        // A naturally ordered sorted map (what folding builds) is already in order: no second sort.
+        Map<String, ? extends V> sorted = m instanceof java.util.SortedMap<String, ? extends V> sm && sm.comparator() == null
+                ? m : new TreeMap<>(m);
         String[] keys = new String[sorted.size()];
         Object[] values = new Object[sorted.size()];
         int i = 0;
-        for (Map.Entry<String, V> e : sorted.entrySet()) {
+        for (Map.Entry<String, ? extends V> e : sorted.entrySet()) {
             keys[i] = java.util.Objects.requireNonNull(e.getKey(), "key");
             values[i++] = java.util.Objects.requireNonNull(e.getValue(), () -> "value of " + e.getKey());
         }
@@ -57,7 +59,8 @@ public final class Frozen {
         if (s.isEmpty()) {
             return EMPTY_SET;
         }
-        TreeSet<String> sorted = new TreeSet<>(s);
+        java.util.SortedSet<String> sorted = s instanceof java.util.SortedSet<String> ss && ss.comparator() == null
+                ? ss : new TreeSet<>(s);
         return new FrozenSet(sorted.toArray(new String[0]));
     }
 

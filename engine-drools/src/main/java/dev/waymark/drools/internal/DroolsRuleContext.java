@@ -23,7 +23,6 @@ import java.util.Map;
 final class DroolsRuleContext implements RuleContext {
 
     private final Settings settings;
-    private final Map<String, List<Step>> stepsCache = new java.util.HashMap<>();
     private final IdentityHashMap<Contact, Integer> index = new IdentityHashMap<>();
     private Instant now;
     private Firings out;
@@ -33,13 +32,21 @@ final class DroolsRuleContext implements RuleContext {
     /** Every standard parameter's value, resolved once: rules read them for every contact. */
     private final Map<String, Map<String, Object>> params = new java.util.HashMap<>();
     private final Duration stageLapse;
+    /** The numbered steps of every hours-list parameter, by rule and parameter, resolved once too. */
+    private final Map<String, Map<String, List<Step>>> steps = new java.util.HashMap<>();
 
     DroolsRuleContext(Settings settings) {
         this.settings = settings;
         for (String rule : StandardRules.ids()) {
             Map<String, Object> values = new java.util.HashMap<>();
             for (String param : StandardRules.params(rule).keySet()) {
-                values.put(param, settings.param(rule, param));
+                Object value = settings.param(rule, param);
+                values.put(param, value);
+                if (StandardRules.params(rule).get(param).kind() == StandardRules.Kind.HOURS_LIST) {
+                    @SuppressWarnings("unchecked")
+                    List<Duration> delays = (List<Duration>) value;
+                    steps.computeIfAbsent(rule, r -> new java.util.HashMap<>()).put(param, numbered(delays));
+                }
             }
             params.put(rule, values);
         }
@@ -127,14 +134,16 @@ final class DroolsRuleContext implements RuleContext {
 
     @Override
     public List<Step> steps(String rule, String param) {
-        return stepsCache.computeIfAbsent(rule + "." + param, k -> {
-            List<Duration> delays = settings.durations(rule, param);
-            List<Step> steps = new ArrayList<>(delays.size());
-            for (int i = 0; i < delays.size(); i++) {
-                steps.add(new Step(i + 1, delays.get(i)));
-            }
-            return List.copyOf(steps);
-        });
+        List<Step> resolved = steps.getOrDefault(rule, Map.of()).get(param);
+        return resolved != null ? resolved : numbered(settings.durations(rule, param)); // the latter explains a bad name
+    }
+
+    private static List<Step> numbered(List<Duration> delays) {
+        List<Step> steps = new ArrayList<>(delays.size());
+        for (int i = 0; i < delays.size(); i++) {
+            steps.add(new Step(i + 1, delays.get(i)));
+        }
+        return List.copyOf(steps);
     }
 
     @Override
