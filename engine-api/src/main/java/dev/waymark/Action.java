@@ -1,9 +1,6 @@
 package dev.waymark;
 
 import dev.waymark.internal.Values;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -53,13 +50,7 @@ public record Action(String id, String contactId, String rule, String type, Stri
 
     /** The deterministic id of a firing (SPEC §3). */
     public static String idOf(String contactId, String rule, String type, String key) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
-        byte[] digest = sha.digest((contactId + "\n" + rule + "\n" + type + "\n" + key).getBytes(StandardCharsets.UTF_8));
+        byte[] digest = Values.sha256(contactId + "\n" + rule + "\n" + type + "\n" + key);
         return HexFormat.of().formatHex(digest, 0, 16);
     }
 

@@ -41,6 +41,7 @@ import java.util.Set;
  * @param reviews            recent reviews: orderId → rating
  * @param positiveReview     whether any review ever had a rating of 4 or more
  * @param ledger             actions already emitted (rule, type, key, time), oldest first
+ * @param conversions        what the conversion report needs: messages still open to convert and tallies per rule and arm
  */
 public record Contact(
         String id,
@@ -66,7 +67,8 @@ public record Contact(
         Map<String, EventCount> eventCounts,
         Map<String, Integer> reviews,
         boolean positiveReview,
-        List<LedgerEntry> ledger) {
+        List<LedgerEntry> ledger,
+        Conversions conversions) {
 
     public Contact {
         Objects.requireNonNull(id, "id");
@@ -89,13 +91,15 @@ public record Contact(
         eventCounts = Frozen.map(eventCounts);
         reviews = Frozen.map(reviews);
         ledger = List.copyOf(ledger);
+        // A state written before conversions were tracked has none.
+        conversions = conversions == null ? Conversions.NONE : conversions;
     }
 
     /** A contact never seen: no events, no stage, nothing in the ledger. */
     public static Contact empty(String id) {
         return new Contact(id, Map.of(), Map.of(), Set.of(), Map.of(), null, Map.of(), null, null, 0, 0.0,
                 null, null, Set.of(), List.of(), List.of(), Map.of(), 0, Map.of(), null, Map.of(), Map.of(),
-                false, List.of());
+                false, List.of(), Conversions.NONE);
     }
 
     // ---- conveniences for rules (plain methods, not record components) ----
@@ -237,6 +241,57 @@ public record Contact(
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * What the conversion report (SPEC §7) needs from one contact, bounded: the messages and holdout records
+     * whose goal window is still open (or closed so recently that a late event may still land in it), and per
+     * rule and arm a running tally that is never forgotten.
+     *
+     * @param open    exposures that can still convert, oldest first
+     * @param tallies per (rule, arm), sorted by rule then arm
+     */
+    public record Conversions(List<Exposure> open, List<Tally> tallies) {
+
+        /** No message yet. */
+        public static final Conversions NONE = new Conversions(List.of(), List.of());
+
+        public Conversions {
+            open = List.copyOf(open);
+            tallies = List.copyOf(tallies);
+        }
+    }
+
+    /**
+     * A message or holdout record that converts if the contact has a {@code goal} event in (at, until].
+     *
+     * @param arm the experiment arm ({@code params.variant}), or {@code all} for a rule without an experiment
+     */
+    public record Exposure(String rule, String arm, Instant at, String goal, Instant until) {
+        public Exposure {
+            Objects.requireNonNull(rule, "rule");
+            Objects.requireNonNull(arm, "arm");
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(goal, "goal");
+            Objects.requireNonNull(until, "until");
+        }
+    }
+
+    /**
+     * One contact's totals for a rule and arm.
+     *
+     * @param actions   messages (or holdout records) it got
+     * @param converted whether any of them converted
+     * @param revenue   the {@code amount} of the goal events that converted them, each event once
+     */
+    public record Tally(String rule, String arm, long actions, boolean converted, double revenue) {
+        public Tally {
+            Objects.requireNonNull(rule, "rule");
+            Objects.requireNonNull(arm, "arm");
+            if (actions < 0) {
+                throw new IllegalArgumentException("actions must be >= 0, was " + actions);
+            }
         }
     }
 }

@@ -48,6 +48,14 @@ public interface JourneyEngine {
     BulkSummary evaluateAll(Iterable<ContactState> states, Instant now, Consumer<Evaluation> sink, int parallelism);
 
     /**
+     * Explains, without changing anything, what evaluating {@code state} at {@code now} would do for each rule
+     * and why: the actions that would go out, and for every rule that emits nothing (or whose message is held
+     * back) the reason — switched off, no consent, withheld by which policy, already in the ledger, not due
+     * until when, stale since when. The state is not modified and nothing is recorded.
+     */
+    Explanation explain(ContactState state, Instant now);
+
+    /**
      * Fingerprint of the ruleset and settings. A state's wake-up is trusted only by an engine with the same
      * fingerprint; a host keeping a wake-up index rebuilds it when this changes.
      */

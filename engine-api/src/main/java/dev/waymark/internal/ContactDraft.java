@@ -102,6 +102,7 @@ public final class ContactDraft {
     private final Cow<Map<String, Integer>> reviews;
     private boolean positiveReview;
     private final Cow<List<LedgerEntry>> ledger;
+    private Contact.Conversions conversions;
 
     public ContactDraft(Contact c) {
         id = c.id();
@@ -132,6 +133,7 @@ public final class ContactDraft {
         reviews = cowMap(c.reviews());
         positiveReview = c.positiveReview();
         ledger = cowList(c.ledger());
+        conversions = c.conversions();
     }
 
     /** Folds one event (SPEC §1's "effect on the contact"). */
@@ -158,6 +160,14 @@ public final class ContactDraft {
                 // page.viewed, referral.made and custom events only count (above)
             }
         }
+        if (!conversions.open().isEmpty()) {
+            conversions = ConversionLog.converted(conversions, e);
+        }
+    }
+
+    /** Records a message or holdout record that converts if a {@code goal} event comes in (at, at + window]. */
+    public void expose(String rule, String arm, Instant at, String goal, java.time.Duration window) {
+        conversions = ConversionLog.exposed(conversions, rule, arm, at, goal, window);
     }
 
     /**
@@ -208,6 +218,12 @@ public final class ContactDraft {
         } else {
             consents.write().put(channel, new ChannelConsent(prev.consent(), prev.changedAt(), subscribedAt));
         }
+    }
+
+    /** Consent for {@code channel} granted, its subscription time kept: what explaining asks "what if". */
+    void grantConsent(Channel channel, Instant at) {
+        ChannelConsent prev = consents.read().get(channel);
+        consents.write().put(channel, new ChannelConsent(Consent.GRANTED, at, prev == null ? null : prev.subscribedAt()));
     }
 
     private int cartIndex(String cartId) {
@@ -390,7 +406,7 @@ public final class ContactDraft {
                 return true;
             }
         }
-        return c.ledger().size() > MAX_LEDGER;
+        return c.ledger().size() > MAX_LEDGER || ConversionLog.needsTrim(c.conversions(), now);
     }
 
     /** Drops what lies beyond the retention windows and caps at {@code now}; copies only what it changes. */
@@ -434,6 +450,9 @@ public final class ContactDraft {
         }
         trimCustomEventTypes();
         trimLedger();
+        if (ConversionLog.needsTrim(conversions, now)) {
+            conversions = ConversionLog.trim(conversions, now);
+        }
     }
 
     /**
@@ -508,7 +527,7 @@ public final class ContactDraft {
         return new Contact(id, attributes.read(), attributeTimes.read(), tags.read(), tagTimes.read(), stage, consents.read(),
                 firstSeen, lastSeen, orderCount, totalSpent, firstOrderAt, lastOrderAt, categories.read(), recentOrders.read(),
                 carts, closedCarts.read(), campaignsSent, unopenedCampaigns.read(), lastEngagementAt, eventCounts.read(),
-                reviews.read(), positiveReview, ledger.read());
+                reviews.read(), positiveReview, ledger.read(), conversions);
     }
 
     static Instant min(Instant a, Instant b) {

@@ -22,14 +22,18 @@ import java.util.Map;
 
 /**
  * Applies the delivery policies of SPEC §7 to what the rules fired for one contact: suppress tags, quiet
- * hours, then frequency caps taking firings in priority order. A stopped message is withheld — not
- * emitted, not in the ledger — and the wake-up says when it could go out. Immutable and thread-safe.
+ * hours, experiments, then frequency caps taking firings in priority order. A stopped message is
+ * withheld — not emitted, not in the ledger — and the wake-up says when it could go out. Immutable and
+ * thread-safe.
  */
 public final class Delivery {
 
     /** A message a policy withheld, and which policy (for example {@code quietHours}). */
     public record Withheld(Action action, String policy) {
     }
+
+    /** The action type that stands in for a message to a contact in an experiment's holdout. */
+    public static final String HOLDOUT_TYPE = "experiment.holdout";
 
     /** What goes out now, what was withheld, and the earliest instant a withheld message could go out. */
     public record Outcome(List<Action> emitted, List<Withheld> withheld, Instant wakeUp) {
@@ -78,6 +82,21 @@ public final class Delivery {
                 wakeUp = nextLocal(now, zone, quiet.end());
             }
         }
+        if (!policies.experiments().isEmpty()) {
+            emitted.replaceAll(a -> withArm(contact, a));
+            List<Action> sent = new ArrayList<>(messages.size());
+            java.util.Set<String> recorded = new java.util.HashSet<>();
+            for (Action m : messages) {
+                Action a = withArm(contact, m);
+                if (!Policies.Experiment.HOLDOUT.equals(a.params().get("variant"))) {
+                    sent.add(a);
+                } else if (recorded.add(a.rule() + '\n' + a.key())) {
+                    // One record per (rule, key): it stands for every message of that firing.
+                    emitted.add(Action.of(a.contactId(), a.rule(), HOLDOUT_TYPE, a.key(), a.at(), holdoutParams(a)));
+                }
+            }
+            messages = sent;
+        }
         if (!policies.frequencyCaps().isEmpty() && !messages.isEmpty()) {
             messages.sort(priorityOrder());
             Map<Channel, List<Instant>> sent = recentMessages(contact, now);
@@ -98,6 +117,18 @@ public final class Delivery {
             emitted.addAll(messages);
         }
         return new Outcome(emitted, withheld, wakeUp);
+    }
+
+    /** {@code a} with {@code params.variant} when its rule has an experiment; else {@code a} itself. */
+    private Action withArm(Contact contact, Action a) {
+        Policies.Experiment experiment = policies.experiments().get(a.rule());
+        return experiment == null ? a : a.withParam("variant", experiment.arm(contact.id(), a.rule()));
+    }
+
+    private static Map<String, Object> holdoutParams(Action message) {
+        Map<String, Object> params = new java.util.LinkedHashMap<>(message.params());
+        params.put("of", message.type());
+        return params;
     }
 
     /** The contact's messages per channel in (now − window, now] of that channel's cap. */

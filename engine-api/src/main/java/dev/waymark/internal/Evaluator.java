@@ -8,6 +8,7 @@ import dev.waymark.ContactState;
 import dev.waymark.Evaluation;
 import dev.waymark.Event;
 import dev.waymark.JourneyEngine;
+import dev.waymark.Policies;
 import dev.waymark.RuleFailure;
 import dev.waymark.Settings;
 import dev.waymark.TemplateFailure;
@@ -181,7 +182,7 @@ public final class Evaluator implements JourneyEngine {
             runner.fire(contacts, now, firings);
             for (int j = 0; j < advanced.size(); j++) {
                 int i = slot[j];
-                out[i] = finish(states.get(i), advanced.get(j), firings, j, now);
+                out[i] = finish(states.get(i), advanced.get(j), firings, j, now, null);
             }
         }
         return java.util.Arrays.asList(out);
@@ -207,7 +208,37 @@ public final class Evaluator implements JourneyEngine {
         return new Evaluation(kept, List.of(), List.of(), true);
     }
 
-    private Evaluation finish(ContactState original, ContactState advanced, Firings firings, int j, Instant now) {
+    @Override
+    public dev.waymark.Explanation explain(ContactState state, Instant now) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(now, "now");
+        return new Explainer(this, runner, settings, ruleIds).explain(state, now);
+    }
+
+    /** What {@link #finish} dropped or held back, for explaining; null when evaluating. */
+    static final class Diagnosis {
+        final List<Firings.Emission> noConsent = new ArrayList<>();
+        final List<Contact.LedgerEntry> inLedger = new ArrayList<>();
+        final List<Firings.Emission> inLedgerEmissions = new ArrayList<>();
+        List<Delivery.Withheld> withheld = List.of();
+    }
+
+    /**
+     * Whether the firing is already done: the ledger holds it, or — for a message — the holdout record that
+     * stood in for it. Returns that ledger entry, or null.
+     */
+    static Contact.LedgerEntry done(Contact contact, String rule, String type, String key) {
+        boolean message = Channel.ofMessageType(type) != null;
+        for (Contact.LedgerEntry e : contact.ledger()) {
+            if (e.key().equals(key) && e.rule().equals(rule)
+                    && (e.type().equals(type) || (message && e.type().equals(Delivery.HOLDOUT_TYPE)))) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    Evaluation finish(ContactState original, ContactState advanced, Firings firings, int j, Instant now, Diagnosis diagnosis) {
         RuleFailure failure = firings.failure(j);
         if (failure != null) {
             // Roll the contact back whole: its events stay pending and are retried at the next evaluation.
@@ -219,14 +250,28 @@ public final class Evaluator implements JourneyEngine {
         for (Firings.Emission e : firings.emissions(j)) {
             Channel channel = Channel.ofMessageType(e.type());
             if (channel != null && !contact.consented(channel)) {
+                if (diagnosis != null) {
+                    diagnosis.noConsent.add(e);
+                }
                 continue; // SPEC §3: never a message without consent for its channel
             }
-            if (contact.inLedger(e.rule(), e.type(), e.key()) || !emitted.add(e.rule() + '\n' + e.type() + '\n' + e.key())) {
+            Contact.LedgerEntry done = done(contact, e.rule(), e.type(), e.key());
+            if (done != null) {
+                if (diagnosis != null) {
+                    diagnosis.inLedger.add(done);
+                    diagnosis.inLedgerEmissions.add(e);
+                }
                 continue; // at most once per (contact, rule, type, key)
+            }
+            if (!emitted.add(e.rule() + '\n' + e.type() + '\n' + e.key())) {
+                continue;
             }
             fired.add(Action.of(contact.id(), e.rule(), e.type(), e.key(), now, e.params()));
         }
         Delivery.Outcome delivered = delivery.apply(contact, fired, now);
+        if (diagnosis != null) {
+            diagnosis.withheld = delivered.withheld();
+        }
         List<Action> actions = new ArrayList<>(delivered.emitted());
         List<TemplateFailure> templateFailures = new ArrayList<>();
         for (int i = 0; i < actions.size(); i++) {
@@ -243,9 +288,14 @@ public final class Evaluator implements JourneyEngine {
         if (!actions.isEmpty()) {
             actions.sort(Action.OUTPUT_ORDER);
             ContactDraft draft = new ContactDraft(contact);
+            Policies.Conversion goal = settings.policies().conversion();
             for (Action a : actions) {
                 draft.applyAction(a);
                 changedByOwnActions |= a.type().equals("tag.add") || a.type().equals("tag.remove") || a.type().equals("stage.set");
+                if (a.messageChannel() != null || a.type().equals(Delivery.HOLDOUT_TYPE)) {
+                    Object arm = settings.policies().experiments().containsKey(a.rule()) ? a.params().get("variant") : null;
+                    draft.expose(a.rule(), arm == null ? Policies.Conversion.ALL : arm.toString(), now, goal.event(), goal.window());
+                }
             }
             contact = draft.freeze();
         }

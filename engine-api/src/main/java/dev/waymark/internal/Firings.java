@@ -19,8 +19,23 @@ public final class Firings {
     private final List<List<Emission>> emissions;
     private final Instant[] dueAt;
     private final RuleFailure[] failures;
+    /** When explaining: every due time declared and every window end found closed, by index; else null. */
+    private final List<List<Instant>> declared;
+    private final List<Instant> closed;
 
     public Firings(int size) {
+        this(size, false);
+    }
+
+    /** @param tracing whether to record every declared due time and closed window (for explaining one contact) */
+    public Firings(int size, boolean tracing) {
+        declared = tracing ? new ArrayList<>() : null;
+        closed = tracing ? new ArrayList<>() : null;
+        if (tracing) {
+            for (int i = 0; i < size; i++) {
+                declared.add(new ArrayList<>());
+            }
+        }
         emissions = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             emissions.add(null);
@@ -40,10 +55,33 @@ public final class Firings {
 
     /** Declares that a rule could fire for the contact at {@code at}; the earliest declaration wins. */
     public void dueAt(int index, Instant at) {
+        if (declared != null) {
+            declared.get(index).add(at);
+        }
         Instant prev = dueAt[index];
         if (prev == null || at.isBefore(prev)) {
             dueAt[index] = at;
         }
+    }
+
+    /**
+     * Notes that a rule's window ended at {@code end}, at or before now. Only explaining listens, with a batch
+     * of one contact (a window end is not tied to a contact the way a due time is).
+     */
+    public void windowClosed(Instant end) {
+        if (closed != null) {
+            closed.add(end);
+        }
+    }
+
+    /** Every due time declared for the contact at {@code index}; empty unless tracing. */
+    List<Instant> declared(int index) {
+        return declared == null ? List.of() : declared.get(index);
+    }
+
+    /** Every window end found closed; empty unless tracing. */
+    List<Instant> closedWindows() {
+        return closed == null ? List.of() : closed;
     }
 
     /** Records a rule failure; the first one per contact is kept. */
@@ -58,6 +96,10 @@ public final class Firings {
         emissions.set(index, null);
         dueAt[index] = null;
         failures[index] = null;
+        if (declared != null) {
+            declared.get(index).clear();
+            closed.clear();
+        }
     }
 
     List<Emission> emissions(int index) {

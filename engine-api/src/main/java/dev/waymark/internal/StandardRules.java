@@ -102,4 +102,21 @@ public final class StandardRules {
     public static Map<String, Param> params(String ruleId) {
         return RULES.getOrDefault(ruleId, Map.of());
     }
+
+    private static final Map<String, String> SUMMARIES = Map.of(
+            WELCOME_SERIES, "needs email consent granted by a subscription; steps after the first only without an order since",
+            ABANDONED_CART, "needs email consent and an open cart with items, untouched for afterHours and younger than maxAgeHours",
+            UNOPENED_CAMPAIGNS, "needs an unopened streak of at least `streak` campaigns",
+            WIN_BACK, "needs email consent, an order, and `days` since the last order",
+            REVIEW_REQUEST, "needs email consent and an unreviewed order placed afterDays to afterDays + windowDays ago",
+            LOYALTY_REWARD, "needs minOrders orders or minSpent spent",
+            CROSS_SELL, "needs email consent, orders from exactly one category, and afterDays since the last order",
+            AD_EXCLUSION, "needs an order",
+            CHURN_RISK, "needs 3+ orders and a silence longer than factor × the average gap, but under lapseDays",
+            STAGE_PROGRESSION, "needs the computed stage to differ from the stored one");
+
+    /** What a standard rule's condition needs, in a sentence for explanations; {@code null} for a custom rule. */
+    public static String summary(String ruleId) {
+        return SUMMARIES.get(ruleId);
+    }
 }

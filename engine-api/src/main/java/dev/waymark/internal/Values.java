@@ -17,6 +17,15 @@ public final class Values {
     private Values() {
     }
 
+    /** SHA-256 over the UTF-8 bytes of {@code text}: the digest behind action ids and experiment buckets. */
+    public static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+
     /** A deep, unmodifiable, canonical copy of {@code map}; keys keep their order. */
     public static Map<String, Object> copyMap(Map<String, ?> map, String where) {
         if (map.isEmpty()) {

@@ -28,6 +28,8 @@ final class PolicyJson {
         Policies.QuietHours quiet = null;
         Map<Channel, Policies.FrequencyCap> caps = new EnumMap<>(Channel.class);
         List<String> priority = List.of();
+        Map<String, Policies.Experiment> experiments = Map.of();
+        Policies.Conversion conversion = Policies.Conversion.DEFAULT;
         Iterator<Map.Entry<String, JsonNode>> it = node.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -37,11 +39,118 @@ final class PolicyJson {
                 case "quietHours" -> quiet = quietHours(e.getValue(), key);
                 case "frequencyCap" -> caps = caps(e.getValue(), key);
                 case "priority" -> priority = strings(e.getValue(), key);
+                case "experiments" -> experiments = experiments(e.getValue(), key);
+                case "conversion" -> conversion = conversion(e.getValue(), key);
                 default -> throw new InvalidSettingsException(key,
-                        "unknown policy (known: suppressTags, quietHours, frequencyCap, priority)");
+                        "unknown policy (known: suppressTags, quietHours, frequencyCap, priority, experiments, conversion)");
             }
         }
-        return new Policies(suppress, quiet, caps, priority);
+        return new Policies(suppress, quiet, caps, priority, experiments, conversion);
+    }
+
+    private static Map<String, Policies.Experiment> experiments(JsonNode node, String key) {
+        requireObject(node, key);
+        Map<String, Policies.Experiment> out = new java.util.TreeMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String k = key + "." + e.getKey();
+            requireObject(e.getValue(), k);
+            double holdout = 0;
+            List<Policies.Variant> variants = null;
+            Iterator<Map.Entry<String, JsonNode>> f = e.getValue().fields();
+            while (f.hasNext()) {
+                Map.Entry<String, JsonNode> p = f.next();
+                String pk = k + "." + p.getKey();
+                switch (p.getKey()) {
+                    case "holdoutPercent" -> {
+                        JsonNode v = p.getValue();
+                        if (!v.isNumber() || v.asDouble() < 0 || v.asDouble() > 100) {
+                            throw new InvalidSettingsException(pk, "must be a number from 0 to 100, was " + v);
+                        }
+                        holdout = v.asDouble();
+                    }
+                    case "variants" -> variants = variants(p.getValue(), pk);
+                    default -> throw new InvalidSettingsException(pk, "unknown key (known: holdoutPercent, variants)");
+                }
+            }
+            if (variants == null) {
+                // Only a holdout: everyone else gets the rule's messages as before, under one arm.
+                variants = List.of(new Policies.Variant("treatment", 1));
+            }
+            try {
+                out.put(e.getKey(), new Policies.Experiment(holdout, variants));
+            } catch (IllegalArgumentException ex) {
+                throw new InvalidSettingsException(k + ".variants", ex.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static List<Policies.Variant> variants(JsonNode node, String key) {
+        if (!node.isArray() || node.isEmpty()) {
+            throw new InvalidSettingsException(key, "must be a non-empty array of {\"name\": …, \"weight\": …}, was " + node);
+        }
+        List<Policies.Variant> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String k = key + "[" + i + "]";
+            JsonNode v = node.get(i);
+            requireObject(v, k);
+            String name = null;
+            double weight = 1;
+            Iterator<Map.Entry<String, JsonNode>> f = v.fields();
+            while (f.hasNext()) {
+                Map.Entry<String, JsonNode> p = f.next();
+                switch (p.getKey()) {
+                    case "name" -> name = text(p.getValue(), k + ".name");
+                    case "weight" -> {
+                        if (!p.getValue().isNumber() || p.getValue().asDouble() < 0 || Double.isInfinite(p.getValue().asDouble())) {
+                            throw new InvalidSettingsException(k + ".weight", "must be a number >= 0, was " + p.getValue());
+                        }
+                        weight = p.getValue().asDouble();
+                    }
+                    default -> throw new InvalidSettingsException(k + "." + p.getKey(), "unknown key (known: name, weight)");
+                }
+            }
+            if (name == null) {
+                throw new InvalidSettingsException(k + ".name", "is required");
+            }
+            try {
+                out.add(new Policies.Variant(name, weight));
+            } catch (IllegalArgumentException ex) {
+                throw new InvalidSettingsException(k + ".name", ex.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static Policies.Conversion conversion(JsonNode node, String key) {
+        requireObject(node, key);
+        String event = Policies.Conversion.DEFAULT.event();
+        Duration window = Policies.Conversion.DEFAULT.window();
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String k = key + "." + e.getKey();
+            switch (e.getKey()) {
+                case "event" -> {
+                    event = text(e.getValue(), k);
+                    if (event.isEmpty()) {
+                        throw new InvalidSettingsException(k, "must be an event type like order.placed");
+                    }
+                }
+                case "hours" -> window = hours(e.getValue(), k);
+                default -> throw new InvalidSettingsException(k, "unknown key (known: event, hours)");
+            }
+        }
+        return new Policies.Conversion(event, window);
+    }
+
+    private static Duration hours(JsonNode v, String key) {
+        if (!v.isNumber() || v.asDouble() <= 0 || v.asDouble() > 24 * 366) {
+            throw new InvalidSettingsException(key, "must be a number of hours > 0 (at most a year), was " + v);
+        }
+        return Duration.ofMillis(Math.round(v.asDouble() * 3_600_000));
     }
 
     private static Policies.QuietHours quietHours(JsonNode node, String key) {
@@ -102,12 +211,7 @@ final class PolicyJson {
                         }
                         max = v.asInt();
                     }
-                    case "hours" -> {
-                        if (!v.isNumber() || v.asDouble() <= 0 || v.asDouble() > 24 * 366) {
-                            throw new InvalidSettingsException(pk, "must be a number of hours > 0 (at most a year), was " + v);
-                        }
-                        window = Duration.ofMillis(Math.round(v.asDouble() * 3_600_000));
-                    }
+                    case "hours" -> window = hours(v, pk);
                     default -> throw new InvalidSettingsException(pk, "unknown key (known: max, hours)");
                 }
             }

@@ -48,6 +48,11 @@ final class CountingEngine implements JourneyEngine {
     }
 
     @Override
+    public dev.waymark.Explanation explain(ContactState state, Instant now) {
+        return delegate.explain(state, now);
+    }
+
+    @Override
     public Settings settings() {
         return delegate.settings();
     }

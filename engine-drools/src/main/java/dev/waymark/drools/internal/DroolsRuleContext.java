@@ -129,7 +129,14 @@ final class DroolsRuleContext implements RuleContext {
 
     @Override
     public boolean before(Instant at) {
-        return at != null && now.isBefore(at);
+        if (at == null) {
+            return false;
+        }
+        if (now.isBefore(at)) {
+            return true;
+        }
+        out.windowClosed(at);
+        return false;
     }
 
     @Override

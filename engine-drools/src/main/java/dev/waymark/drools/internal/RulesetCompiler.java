@@ -124,6 +124,12 @@ public final class RulesetCompiler {
                         + "'; rules: " + String.join(", ", allIds(rules)));
             }
         }
+        for (String id : settings.policies().experiments().keySet()) {
+            if (!rules.containsKey(id) && !StandardRules.isStandard(id)) {
+                throw new InvalidSettingsException("policies.experiments." + id, "no rule with this id; rules: "
+                        + String.join(", ", allIds(rules)));
+            }
+        }
         boolean alwaysDue = false;
         SortedSet<String> enabled = new TreeSet<>();
         for (Rule rule : rules.values()) {

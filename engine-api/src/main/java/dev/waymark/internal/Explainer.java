@@ -1,0 +1,244 @@
+package dev.waymark.internal;
+
+import dev.waymark.Action;
+import dev.waymark.Channel;
+import dev.waymark.Contact;
+import dev.waymark.ContactState;
+import dev.waymark.Evaluation;
+import dev.waymark.Explanation;
+import dev.waymark.Explanation.Finding;
+import dev.waymark.Explanation.Outcome;
+import dev.waymark.Explanation.RuleVerdict;
+import dev.waymark.Policies;
+import dev.waymark.RuleFailure;
+import dev.waymark.Settings;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Explains one contact at one instant. The verdicts that matter — what goes out, what a policy withholds,
+ * what the ledger or missing consent drops — come from the very steps an evaluation takes ({@link
+ * Evaluator#finish}), so an explanation cannot disagree with a run. For a rule that emits nothing it then
+ * asks the rules "what if": with consent granted, at each later instant a rule declared due, and just
+ * before each window end a rule found closed. Nothing is stored; one use, one thread.
+ */
+final class Explainer {
+
+    /** Probes per kind at most: a contact declares a handful of instants, this only bounds a pathological one. */
+    private static final int MAX_PROBES = 64;
+
+    private final Evaluator evaluator;
+    private final RuleRunner runner;
+    private final Settings settings;
+    private final SortedSet<String> ruleIds;
+
+    Explainer(Evaluator evaluator, RuleRunner runner, Settings settings, SortedSet<String> ruleIds) {
+        this.evaluator = evaluator;
+        this.runner = runner;
+        this.settings = settings;
+        this.ruleIds = ruleIds;
+    }
+
+    Explanation explain(ContactState state, Instant now) {
+        ContactState advanced = state.advance(now);
+        Contact contact = advanced.contact();
+        Firings firings = new Firings(1, true);
+        runner.fire(List.of(contact), now, firings);
+        Evaluator.Diagnosis diagnosis = new Evaluator.Diagnosis();
+        Evaluation evaluation = evaluator.finish(state, advanced, firings, 0, now, diagnosis);
+
+        Map<String, List<Finding>> findings = new TreeMap<>();
+        ruleIds.forEach(r -> findings.put(r, new ArrayList<>()));
+        for (String off : settings.disabledRules()) {
+            findings.put(off, new ArrayList<>(List.of(new Finding(Outcome.SWITCHED_OFF, null, null, null, "switched off in settings"))));
+        }
+        RuleFailure failure = firings.failure(0);
+        if (failure != null) {
+            for (Map.Entry<String, List<Finding>> e : findings.entrySet()) {
+                if (e.getValue().isEmpty()) {
+                    e.getValue().add(e.getKey().equals(failure.rule())
+                            ? new Finding(Outcome.FAILED, null, null, null, "fails: " + failure.message())
+                            : new Finding(Outcome.FAILED, null, null, null, "not applied: rule " + failure.rule()
+                                    + " fails for this contact, so its evaluation is rolled back"));
+                }
+            }
+            return explanation(state, contact, now, evaluation, findings);
+        }
+        for (Action a : evaluation.actions()) {
+            if (a.type().equals(Delivery.HOLDOUT_TYPE)) {
+                add(findings, a.rule(), new Finding(Outcome.HOLDOUT, a.type(), a.key(), null,
+                        "in the holdout: " + a.params().get("of") + " (key " + a.key() + ") is recorded as " + a.type() + ", not sent"));
+            } else {
+                add(findings, a.rule(), new Finding(Outcome.FIRES, a.type(), a.key(), null, "emits " + what(a.type(), a.key())));
+            }
+        }
+        for (Delivery.Withheld w : diagnosis.withheld) {
+            Action a = w.action();
+            add(findings, a.rule(), new Finding(Outcome.WITHHELD, a.type(), a.key(), null,
+                    what(a.type(), a.key()) + " withheld by " + w.policy()));
+        }
+        for (int i = 0; i < diagnosis.inLedger.size(); i++) {
+            Contact.LedgerEntry entry = diagnosis.inLedger.get(i);
+            Firings.Emission e = diagnosis.inLedgerEmissions.get(i);
+            add(findings, e.rule(), inLedger(e, entry));
+        }
+        for (Firings.Emission e : diagnosis.noConsent) {
+            add(findings, e.rule(), noConsent(contact, e, null));
+        }
+        probe(contact, now, firings, findings);
+        for (Map.Entry<String, List<Finding>> e : findings.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                String summary = StandardRules.summary(e.getKey());
+                e.getValue().add(new Finding(Outcome.NOT_MET, null, null, null,
+                        "its condition does not hold" + (summary == null ? "" : " (" + summary + ")")));
+            }
+        }
+        return explanation(state, contact, now, evaluation, findings);
+    }
+
+    /** For rules with no finding yet: what if consent were granted, what happens later, what closed before. */
+    private void probe(Contact contact, Instant now, Firings asIs, Map<String, List<Finding>> findings) {
+        if (findings.values().stream().noneMatch(List::isEmpty)) {
+            return;
+        }
+        Contact granted = withAllConsent(contact, now);
+        TreeSet<Instant> later = new TreeSet<>();
+        TreeSet<Instant> closed = new TreeSet<>();
+        collect(asIs, now, later, closed);
+        if (granted != null) {
+            Firings f = fire(granted, now);
+            collect(f, now, later, closed);
+            for (Firings.Emission e : f.emissions(0)) {
+                if (isOpen(findings, e.rule())) {
+                    Contact.LedgerEntry done = Evaluator.done(contact, e.rule(), e.type(), e.key());
+                    add(findings, e.rule(), done != null ? inLedger(e, done) : noConsent(contact, e, null));
+                }
+            }
+        }
+        int probes = 0;
+        for (Instant t : later) {
+            if (probes++ == MAX_PROBES || findings.values().stream().noneMatch(List::isEmpty)) {
+                break;
+            }
+            Set<String> due = new TreeSet<>();
+            for (Firings.Emission e : fire(contact, t).emissions(0)) {
+                if (isOpen(findings, e.rule()) && Evaluator.done(contact, e.rule(), e.type(), e.key()) == null) {
+                    add(findings, e.rule(), new Finding(Outcome.NOT_DUE, e.type(), e.key(), t,
+                            "not due until " + t + " (" + what(e.type(), e.key()) + ")"));
+                    due.add(e.rule());
+                }
+            }
+            if (granted != null) {
+                for (Firings.Emission e : fire(granted, t).emissions(0)) {
+                    if (isOpen(findings, e.rule()) && Evaluator.done(contact, e.rule(), e.type(), e.key()) == null) {
+                        add(findings, e.rule(), noConsent(contact, e, t));
+                    }
+                }
+            }
+        }
+        probes = 0;
+        for (Instant end : closed.descendingSet()) {
+            if (probes++ == MAX_PROBES || findings.values().stream().noneMatch(List::isEmpty)) {
+                break;
+            }
+            Instant justBefore = end.minusNanos(1);
+            List<Firings.Emission> emissions = new ArrayList<>(fire(contact, justBefore).emissions(0));
+            if (granted != null) {
+                emissions.addAll(fire(granted, justBefore).emissions(0));
+            }
+            for (Firings.Emission e : emissions) {
+                if (isOpen(findings, e.rule())) {
+                    Contact.LedgerEntry done = Evaluator.done(contact, e.rule(), e.type(), e.key());
+                    add(findings, e.rule(), new Finding(Outcome.STALE, e.type(), e.key(), end, "stale since " + end
+                            + ": the window for " + what(e.type(), e.key()) + " closed"
+                            + (done == null ? "" : " (it went out at " + done.at() + ")")));
+                }
+            }
+        }
+    }
+
+    private Firings fire(Contact c, Instant at) {
+        Firings f = new Firings(1, true);
+        runner.fire(List.of(c), at, f);
+        return f.failure(0) == null ? f : new Firings(1, true);
+    }
+
+    private static void collect(Firings f, Instant now, Set<Instant> later, Set<Instant> closed) {
+        for (Instant t : f.declared(0)) {
+            if (t.isAfter(now)) {
+                later.add(t);
+            }
+        }
+        for (Instant t : f.closedWindows()) {
+            if (!t.isAfter(now)) {
+                closed.add(t);
+            }
+        }
+    }
+
+    /** The contact with consent granted on every channel that lacks it, or null if none does. */
+    private static Contact withAllConsent(Contact contact, Instant now) {
+        ContactDraft draft = null;
+        for (Channel c : Channel.values()) {
+            if (!contact.consented(c)) {
+                if (draft == null) {
+                    draft = new ContactDraft(contact);
+                }
+                draft.grantConsent(c, now);
+            }
+        }
+        return draft == null ? null : draft.freeze();
+    }
+
+    private static boolean isOpen(Map<String, List<Finding>> findings, String rule) {
+        List<Finding> f = findings.get(rule);
+        return f != null && f.isEmpty();
+    }
+
+    private static void add(Map<String, List<Finding>> findings, String rule, Finding f) {
+        findings.computeIfAbsent(rule, r -> new ArrayList<>()).add(f);
+    }
+
+    private static Finding inLedger(Firings.Emission e, Contact.LedgerEntry entry) {
+        String how = entry.type().equals(e.type()) ? "" : " as " + entry.type();
+        return new Finding(Outcome.IN_LEDGER, e.type(), e.key(), entry.at(),
+                what(e.type(), e.key()) + " is already in the ledger" + how + " since " + entry.at());
+    }
+
+    private static Finding noConsent(Contact contact, Firings.Emission e, Instant dueAt) {
+        Channel channel = Channel.ofMessageType(e.type());
+        String needs = channel != null ? "consent for " + channel.id() + ", which is " + contact.consent(channel).name().toLowerCase(java.util.Locale.ROOT)
+                : "consent, which is not granted on every channel";
+        return new Finding(Outcome.NO_CONSENT, e.type(), e.key(), dueAt,
+                what(e.type(), e.key()) + " needs " + needs + (dueAt == null ? "" : " (and is not due until " + dueAt + ")"));
+    }
+
+    private static String what(String type, String key) {
+        return type + " (key " + key + ")";
+    }
+
+    private Explanation explanation(ContactState state, Contact contact, Instant now, Evaluation evaluation,
+                                    Map<String, List<Finding>> findings) {
+        List<RuleVerdict> verdicts = new ArrayList<>();
+        Map<String, Policies.Experiment> experiments = settings.policies().experiments();
+        for (Map.Entry<String, List<Finding>> e : findings.entrySet()) {
+            Policies.Experiment x = experiments.get(e.getKey());
+            verdicts.add(new RuleVerdict(e.getKey(), x == null ? null : x.arm(contact.id(), e.getKey()), dedupe(e.getValue())));
+        }
+        return new Explanation(contact, now, state.nextWakeUp(), evaluation.state().nextWakeUp(), evaluation.actions(), verdicts);
+    }
+
+    /** The same finding reported twice (a rule emitting one firing twice) is shown once. */
+    private static List<Finding> dedupe(List<Finding> findings) {
+        Map<Finding, Boolean> seen = new LinkedHashMap<>();
+        findings.forEach(f -> seen.put(f, Boolean.TRUE));
+        return new ArrayList<>(seen.keySet());
+    }
+}
