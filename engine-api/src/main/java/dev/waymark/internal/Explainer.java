@@ -232,7 +232,10 @@ final class Explainer {
             Policies.Experiment x = experiments.get(e.getKey());
             verdicts.add(new RuleVerdict(e.getKey(), x == null ? null : x.arm(contact.id(), e.getKey()), dedupe(e.getValue())));
         }
-        return new Explanation(contact, now, state.nextWakeUp(), evaluation.state().nextWakeUp(), evaluation.actions(), verdicts);
+        // The wake-up a run stores: when it skips a contact with nothing due it keeps the wake-up it had, which
+        // may be later (so more precise) than the one the full pass above computes, never earlier.
+        Instant wakeUp = evaluator.evaluate(state, now).state().nextWakeUp();
+        return new Explanation(contact, now, state.nextWakeUp(), wakeUp, evaluation.actions(), verdicts);
     }
 
     /** The same finding reported twice (a rule emitting one firing twice) is shown once. */

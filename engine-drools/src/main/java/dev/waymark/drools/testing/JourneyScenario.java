@@ -90,6 +90,14 @@ public final class JourneyScenario {
         return new Fired(e.actions(), e.nextWakeUp(), e.state(), "all rules");
     }
 
+    /**
+     * Explains what evaluating at {@code now} (ISO-8601) would do for each rule and why; keeps nothing, so
+     * a test can explain and then evaluate at the same instant.
+     */
+    public dev.waymark.Explanation explainAt(String now) {
+        return engine.explain(state, Instant.parse(now));
+    }
+
     /** The contact's current state. */
     public ContactState state() {
         return state;

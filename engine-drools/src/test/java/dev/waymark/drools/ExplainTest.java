@@ -1,0 +1,164 @@
+package dev.waymark.drools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.waymark.ContactState;
+import dev.waymark.Explanation;
+import dev.waymark.Explanation.Finding;
+import dev.waymark.Explanation.Outcome;
+import dev.waymark.Explanation.RuleVerdict;
+import dev.waymark.JourneyEngine;
+import dev.waymark.drools.testing.JourneyScenario;
+import dev.waymark.json.WaymarkJson;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** SPEC §6 explain: for every rule, whether it fires at now and, if not, why. */
+class ExplainTest {
+
+    static final JourneyEngine ENGINE = StandardRulesTest.ENGINE;
+
+    /** A subscriber (09:00) with a cart touched at 10:00 on 2026-11-20: the reminder is due at 14:00. */
+    static JourneyScenario cart(JourneyEngine engine) {
+        return JourneyScenario.with(engine).event("subscribed", "2026-11-20T09:00:00Z", "channel", "email")
+                .event("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k-1", "sku", "MUG-1", "price", 12.5);
+    }
+
+    static Finding headline(Explanation e, String rule) {
+        RuleVerdict v = e.rule(rule);
+        assertThat(v).as("verdict on " + rule).isNotNull();
+        return v.findings().get(0);
+    }
+
+    @Test
+    void dueMessage_fires_andTheExplanationsActionsAreTheRunsActions() {
+        JourneyScenario s = cart(ENGINE);
+        Explanation e = s.explainAt("2026-11-20T14:00:00Z");
+        assertThat(e.rule("abandoned-cart").outcome()).isEqualTo(Outcome.FIRES);
+        assertThat(headline(e, "abandoned-cart").key()).isEqualTo("k-1");
+        assertThat(e.actions()).isEqualTo(s.evaluateAt("2026-11-20T14:00:00Z").actions());
+    }
+
+    @Test
+    void beforeTheDelay_isNotDueUntilTheExactInstant() {
+        Finding f = headline(cart(ENGINE).explainAt("2026-11-20T12:00:00Z"), "abandoned-cart");
+        assertThat(f.outcome()).isEqualTo(Outcome.NOT_DUE);
+        assertThat(f.at()).isEqualTo(Instant.parse("2026-11-20T14:00:00Z"));
+        assertThat(f.detail()).contains("not due until 2026-11-20T14:00:00Z");
+    }
+
+    @Test
+    void afterTheMaxAge_isStaleSinceTheWindowsEnd() {
+        Finding f = headline(cart(ENGINE).explainAt("2026-11-24T00:00:00Z"), "abandoned-cart");
+        assertThat(f.outcome()).isEqualTo(Outcome.STALE);
+        assertThat(f.at()).isEqualTo(Instant.parse("2026-11-23T10:00:00Z")); // last activity + 72 h
+    }
+
+    @Test
+    void alreadySent_isInTheLedgerSinceItWent() {
+        JourneyScenario s = cart(ENGINE);
+        s.evaluateAt("2026-11-20T14:00:00Z");
+        Finding f = headline(s.explainAt("2026-11-20T15:00:00Z"), "abandoned-cart");
+        assertThat(f.outcome()).isEqualTo(Outcome.IN_LEDGER);
+        assertThat(f.at()).isEqualTo(Instant.parse("2026-11-20T14:00:00Z"));
+    }
+
+    @Test
+    void withoutConsent_saysNoConsentAndWhichChannel() {
+        JourneyScenario s = JourneyScenario.with(ENGINE)
+                .event("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k-1", "sku", "MUG-1", "price", 12.5);
+        Finding f = headline(s.explainAt("2026-11-20T14:00:00Z"), "abandoned-cart");
+        assertThat(f.outcome()).isEqualTo(Outcome.NO_CONSENT);
+        assertThat(f.detail()).contains("consent for email, which is unknown");
+    }
+
+    @Test
+    void tagWithoutConsent_firesWhileItsMessageIsDroppedForConsent() {
+        JourneyScenario s = JourneyScenario.with(ENGINE);
+        for (int i = 1; i <= 5; i++) {
+            s.event("email.sent", "2026-10-0" + i + "T10:00:00Z", "campaignId", "c" + i);
+        }
+        RuleVerdict v = s.explainAt("2026-10-06T00:00:00Z").rule("unopened-campaigns");
+        assertThat(v.outcome()).isEqualTo(Outcome.FIRES);
+        assertThat(v.findings()).extracting(Finding::outcome).containsExactlyInAnyOrder(Outcome.FIRES, Outcome.NO_CONSENT);
+    }
+
+    @Test
+    void quietHours_sayWithheldByWhichPolicy() {
+        JourneyEngine e = DeliveryPoliciesTest.engine("{\"quietHours\":{\"start\":\"13:00\",\"end\":\"15:00\",\"defaultZone\":\"UTC\"}}");
+        Explanation x = cart(e).explainAt("2026-11-20T14:00:00Z");
+        Finding f = headline(x, "abandoned-cart");
+        assertThat(f.outcome()).isEqualTo(Outcome.WITHHELD);
+        assertThat(f.detail()).contains("quietHours");
+        assertThat(x.nextWakeUp()).isEqualTo(Instant.parse("2026-11-20T15:00:00Z"));
+    }
+
+    @Test
+    void frequencyCap_saysWithheldByTheCapOfTheChannel() {
+        JourneyEngine e = DeliveryPoliciesTest.engine("{\"frequencyCap\":{\"email\":{\"max\":1,\"hours\":24}}}");
+        JourneyScenario s = cart(e);
+        s.evaluateAt("2026-11-20T09:00:00Z"); // welcome step 1 uses the day's one email
+        assertThat(headline(s.explainAt("2026-11-20T14:00:00Z"), "abandoned-cart").detail()).contains("frequencyCap (email)");
+    }
+
+    @Test
+    void switchedOffRule_saysSo() {
+        JourneyEngine e = Waymark.builder().settings(WaymarkJson.readSettings("{\"rules\":{\"abandoned-cart\":{\"enabled\":false}}}")).build();
+        assertThat(headline(cart(e).explainAt("2026-11-20T14:00:00Z"), "abandoned-cart").outcome()).isEqualTo(Outcome.SWITCHED_OFF);
+    }
+
+    @Test
+    void holdoutContact_isExplainedAsHoldout_withItsArm() {
+        JourneyEngine e = DeliveryPoliciesTest.engine("{\"experiments\":{\"abandoned-cart\":{\"holdoutPercent\":100}}}");
+        RuleVerdict v = cart(e).explainAt("2026-11-20T14:00:00Z").rule("abandoned-cart");
+        assertThat(v.arm()).isEqualTo("holdout");
+        assertThat(v.outcome()).isEqualTo(Outcome.HOLDOUT);
+        assertThat(v.fires()).isTrue();
+    }
+
+    @Test
+    void ruleWhoseConditionFails_isNotMet_withWhatItNeeds() {
+        Finding f = headline(cart(ENGINE).explainAt("2026-11-20T14:00:00Z"), "win-back");
+        assertThat(f.outcome()).isEqualTo(Outcome.NOT_MET);
+        assertThat(f.detail()).contains("needs email consent, an order");
+    }
+
+    @Test
+    void everyRuleOfTheRuleset_hasAVerdict() {
+        Explanation e = cart(ENGINE).explainAt("2026-11-20T14:00:00Z");
+        assertThat(e.rules()).extracting(RuleVerdict::rule).containsExactlyElementsOf(ENGINE.ruleIds());
+    }
+
+    @Test
+    void customRule_reportsTheDueTimeItDeclared() {
+        JourneyEngine e = Waymark.builder().rules(java.nio.file.Path.of("../engine-examples/samples/back-in-stock.drl")).build();
+        JourneyScenario s = JourneyScenario.with(e).event("subscribed", "2026-10-01T00:00:00Z", "channel", "email")
+                .event("wishlist.added", "2026-10-18T20:15:00Z", "sku", "KIT-03")
+                .event("product.restocked", "2026-10-20T09:30:00Z", "sku", "KIT-03");
+        Finding f = headline(s.explainAt("2026-10-20T10:00:00Z"), "back-in-stock");
+        assertThat(f.outcome()).isEqualTo(Outcome.NOT_DUE);
+        assertThat(f.at()).isEqualTo(Instant.parse("2026-10-20T10:30:00Z"));
+        assertThat(s.explainAt("2026-10-20T10:30:00Z").rule("back-in-stock").outcome()).isEqualTo(Outcome.FIRES);
+    }
+
+    @Test
+    void explaining_changesNothing() {
+        JourneyScenario s = cart(ENGINE);
+        ContactState before = s.state();
+        String json = WaymarkJson.write(before);
+        s.explainAt("2026-11-20T14:00:00Z");
+        assertThat(s.state()).isSameAs(before);
+        assertThat(WaymarkJson.write(s.state())).isEqualTo(json);
+        s.evaluateAt("2026-11-20T14:00:00Z").ofRule("abandoned-cart").expectExactly("email.send k-1");
+    }
+
+    @Test
+    void explanation_showsTheFactsAtNow_includingEventsDueByThen() {
+        Explanation e = cart(ENGINE).explainAt("2026-11-20T14:00:00Z");
+        assertThat(e.contact().openCarts()).hasSize(1);
+        assertThat(e.storedWakeUp()).isNull();
+        assertThat(e.nextWakeUp()).isNotNull();
+        assertThat(Map.of("now", e.now())).containsEntry("now", Instant.parse("2026-11-20T14:00:00Z"));
+    }
+}
