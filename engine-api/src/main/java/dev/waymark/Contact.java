@@ -249,7 +249,7 @@ public record Contact(
      * whose goal window is still open (or closed so recently that a late event may still land in it), and per
      * rule and arm a running tally that is never forgotten.
      *
-     * @param open    exposures that can still convert, oldest first
+     * @param open    exposures that can still convert, least recently recorded first (overlapping windows of a rule and arm are kept as one)
      * @param tallies per (rule, arm), sorted by rule then arm
      */
     public record Conversions(List<Exposure> open, List<Tally> tallies) {

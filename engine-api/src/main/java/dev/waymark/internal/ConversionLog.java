@@ -36,7 +36,15 @@ final class ConversionLog {
     static Conversions exposed(Conversions c, String rule, String arm, Instant at, String goal, Duration window) {
         List<Exposure> open = new ArrayList<>(c.open().size() + 1);
         open.addAll(c.open());
-        open.add(new Exposure(rule, arm, at, goal, at.plus(window)));
+        Exposure added = new Exposure(rule, arm, at, goal, at.plus(window));
+        // Windows of one rule, arm and goal that overlap or touch convert on their union, (first at, last until]:
+        // keep that one interval instead of two, so a contact messaged often keeps few exposures.
+        int last = lastOf(open, rule, arm, goal);
+        if (last >= 0 && !open.get(last).until().isBefore(at)) {
+            Exposure prev = open.remove(last);
+            added = new Exposure(rule, arm, prev.at(), goal, ConversionLog.later(prev.until(), added.until()));
+        }
+        open.add(added);
         while (open.size() > MAX_OPEN) {
             open.remove(0);
         }
@@ -54,6 +62,20 @@ final class ConversionLog {
             tallies.sort(TALLY_ORDER);
         }
         return new Conversions(open, tallies);
+    }
+
+    private static int lastOf(List<Exposure> open, String rule, String arm, String goal) {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            Exposure x = open.get(i);
+            if (x.rule().equals(rule) && x.arm().equals(arm) && x.goal().equals(goal)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /**

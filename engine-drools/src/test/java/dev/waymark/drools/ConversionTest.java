@@ -87,6 +87,11 @@ class ConversionTest {
         JourneyScenario s = remindedCart(ENGINE, "c-1");
         s.event("cart.item_added", "2026-11-20T11:00:00Z", "cartId", "k-2", "sku", "CUP-1", "price", 5.0);
         s.evaluateAt("2026-11-20T15:00:00Z").ofRule("abandoned-cart").expectExactly("email.send k-2");
+        // overlapping windows of one rule and arm are kept as one interval: (14:00, 15:00 + 72 h]
+        assertThat(s.state().contact().conversions().open()).filteredOn(x -> x.rule().equals("abandoned-cart")).singleElement().satisfies(x -> {
+            assertThat(x.at()).isEqualTo(Instant.parse("2026-11-20T14:00:00Z"));
+            assertThat(x.until()).isEqualTo(Instant.parse("2026-11-23T15:00:00Z"));
+        });
         order(s, "o-1", "2026-11-21T09:00:00Z", 30.0);
         s.evaluateAt("2026-11-21T10:00:00Z");
         assertThat(tally(s.state(), "abandoned-cart")).isEqualTo(new Tally("abandoned-cart", "all", 2, true, 30.0));

@@ -38,7 +38,7 @@ class ContactStateSizeTest {
         int regular = size(regular());
         LOG.info("serialized ContactState, bytes: browser {}, one-order shopper {}, regular customer {}",
                 browser, shopper, regular);
-        assertThat(browser).isLessThan(2048);
+        assertThat(browser).isLessThan(2560); // 2.1 KB, of which ~0.2 KB are its welcome emails kept open to convert
         assertThat(shopper).isLessThan(4096);
         assertThat(regular).isLessThan(8192);
     }
