@@ -10,7 +10,14 @@ import dev.waymark.JourneyEngine;
 import dev.waymark.Policies;
 import dev.waymark.drools.testing.JourneyScenario;
 import dev.waymark.json.WaymarkJson;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §7 experiments as the engine applies them: variants on every action, holdout records, order of policies. */
@@ -85,6 +92,46 @@ class ExperimentsTest {
                     .ofRule("win-back").action("coupon.issue");
             assertThat(first.params()).containsEntry("variant", arm);
         }
+    }
+
+    @Test
+    void bulkRun_splitsContactsByWeight_andEveryContactKeepsItsArmAfterRestore() {
+        JourneyEngine e = engine("");
+        int n = 4000;
+        List<ContactState> states = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            states.add(lapsedVip(e, "bulk-" + i).state());
+        }
+        List<ContactState> first = new ArrayList<>();
+        Map<String, String> armOf = new HashMap<>();
+        e.evaluateAll(states, Instant.parse("2026-04-01T00:00:00Z"), ev -> {
+            first.add(ev.state());
+            ev.actions().stream().filter(a -> a.rule().equals("win-back"))
+                    .forEach(a -> armOf.merge(a.contactId(), (String) a.params().get("variant"), (x, y) -> {
+                        assertThat(x).as("one arm per contact").isEqualTo(y);
+                        return x;
+                    }));
+        });
+        assertThat(armOf).hasSize(n);
+        Map<String, Long> sizes = armOf.values().stream().collect(Collectors.groupingBy(a -> a, Collectors.counting()));
+        // holdout 20 %, A and B 40 % each; 5 standard deviations of a binomial
+        Map.of("holdout", 0.2, "A", 0.4, "B", 0.4).forEach((arm, p) ->
+                assertThat((double) sizes.get(arm)).as(arm).isCloseTo(n * p, Offset.offset(5 * Math.sqrt(n * p * (1 - p)))));
+        // saved, restored, and a new order lapsing again: the second win-back goes to the same arm
+        List<ContactState> restored = new ArrayList<>();
+        for (ContactState s : first) {
+            restored.add(WaymarkJson.readState(WaymarkJson.write(s)).withEvents(List.of(new dev.waymark.Event(
+                    s.contactId() + "-o2", s.contactId(), "order.placed", Instant.parse("2026-04-02T00:00:00Z"),
+                    Map.of("orderId", "o-2", "amount", 10.0)))));
+        }
+        java.util.concurrent.atomic.AtomicInteger again = new java.util.concurrent.atomic.AtomicInteger();
+        e.evaluateAll(restored, Instant.parse("2026-07-02T00:00:00Z"), ev -> ev.actions().stream()
+                .filter(a -> a.rule().equals("win-back") && a.type().equals("coupon.issue"))
+                .forEach(a -> {
+                    again.incrementAndGet();
+                    assertThat(a.params().get("variant")).as(a.contactId()).isEqualTo(armOf.get(a.contactId()));
+                }));
+        assertThat(again).hasValue(n);
     }
 
     @Test
