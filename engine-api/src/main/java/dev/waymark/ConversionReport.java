@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * over the holdout. Built from contact states with {@link #of(Iterable, Settings)}; an immutable value.
  *
  * @param goal the goal event and window the settings name (exposures recorded under earlier settings keep theirs)
- * @param rows by rule id; within a rule the variants in their listed order, then the holdout, then other arms by name
+ * @param rows by rule id; within a rule the variants in their listed order (other arm names after them, by name),
+ *             then the holdout, then {@code all}
  */
 public record ConversionReport(Policies.Conversion goal, List<Row> rows) {
 
@@ -48,8 +49,10 @@ public record ConversionReport(Policies.Conversion goal, List<Row> rows) {
     }
 
     /**
-     * A variant's conversion rate minus the holdout's (so 0.03 is three percentage points), with the 95 %
-     * interval of the difference of two proportions (Wald, normal approximation).
+     * A variant's conversion rate minus the holdout's (so 0.03 is three percentage points), with a 95 %
+     * interval for that difference: Agresti–Caffo's (the Wald interval after adding one conversion and one
+     * non-conversion to each arm), which keeps its coverage with small arms and rates near 0 % where the plain
+     * Wald interval collapses to a point.
      */
     public record Lift(double difference, double low, double high) {
     }
@@ -76,14 +79,12 @@ public record ConversionReport(Policies.Conversion goal, List<Row> rows) {
         List<Row> rows = new ArrayList<>();
         sums.forEach((rule, arms) -> {
             Policies.Experiment experiment = settings.policies().experiments().get(rule);
-            List<String> order = new ArrayList<>();
+            List<String> variants = new ArrayList<>();
             if (experiment != null) {
-                experiment.variants().forEach(v -> order.add(v.name()));
+                experiment.variants().forEach(v -> variants.add(v.name()));
             }
-            order.add(Policies.Experiment.HOLDOUT);
             List<String> names = new ArrayList<>(arms.keySet());
-            names.sort(Comparator.comparingInt((String a) -> order.contains(a) ? order.indexOf(a) : order.size())
-                    .thenComparing(Comparator.naturalOrder()));
+            names.sort(Comparator.comparingInt((String a) -> rank(a, variants)).thenComparing(Comparator.naturalOrder()));
             Sum holdout = arms.get(Policies.Experiment.HOLDOUT);
             for (String arm : names) {
                 Sum sum = arms.get(arm);
@@ -101,15 +102,27 @@ public record ConversionReport(Policies.Conversion goal, List<Row> rows) {
         return rows.stream().filter(r -> r.rule().equals(rule)).toList();
     }
 
+    /** Listed variants first in their order, then other variant names, then the holdout, then {@code all}. */
+    private static int rank(String arm, List<String> variants) {
+        int listed = variants.indexOf(arm);
+        if (listed >= 0) {
+            return listed;
+        }
+        return variants.size() + (arm.equals(Policies.Experiment.HOLDOUT) ? 1 : arm.equals(Policies.Conversion.ALL) ? 2 : 0);
+    }
+
     private static Lift lift(Sum variant, Sum holdout) {
         if (variant.reached == 0 || holdout.reached == 0) {
             return null;
         }
-        double pv = variant.rate();
-        double ph = holdout.rate();
-        double se = Math.sqrt(pv * (1 - pv) / variant.reached + ph * (1 - ph) / holdout.reached);
-        double d = pv - ph;
-        return new Lift(d, d - Z95 * se, d + Z95 * se);
+        // Agresti–Caffo: one success and one failure added to each arm for the interval, not the estimate.
+        double nv = variant.reached + 2.0;
+        double nh = holdout.reached + 2.0;
+        double pv = (variant.converted + 1) / nv;
+        double ph = (holdout.converted + 1) / nh;
+        double centre = pv - ph;
+        double half = Z95 * Math.sqrt(pv * (1 - pv) / nv + ph * (1 - ph) / nh);
+        return new Lift(variant.rate() - holdout.rate(), centre - half, centre + half);
     }
 
     /** Running totals of one rule and arm. */

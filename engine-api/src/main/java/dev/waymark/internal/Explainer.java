@@ -105,7 +105,7 @@ final class Explainer {
 
     /** For rules with no finding yet: what if consent were granted, what happens later, what closed before. */
     private void probe(Contact contact, Instant now, Firings asIs, Map<String, List<Finding>> findings) {
-        if (findings.values().stream().noneMatch(List::isEmpty)) {
+        if (noneOpen(findings)) {
             return;
         }
         Contact granted = withAllConsent(contact, now);
@@ -116,52 +116,110 @@ final class Explainer {
             Firings f = fire(granted, now);
             collect(f, now, later, closed);
             for (Firings.Emission e : f.emissions(0)) {
-                if (isOpen(findings, e.rule())) {
+                // Only a message without consent counts: granting consent may change other facts (the stage).
+                if (isOpen(findings, e.rule()) && lacksConsent(contact, e)) {
                     Contact.LedgerEntry done = Evaluator.done(contact, e.rule(), e.type(), e.key());
                     add(findings, e.rule(), done != null ? inLedger(e, done) : noConsent(contact, e, null));
                 }
             }
         }
+        probeLater(contact, granted, later, findings);
+        probeClosed(contact, granted, closed, findings);
+    }
+
+    /**
+     * Each later instant a rule declared: the first at which one of its firings comes due and is not in the
+     * ledger makes it "not due until"; a rule whose only later firings are spent is "in the ledger".
+     */
+    private void probeLater(Contact contact, Contact granted, Set<Instant> later, Map<String, List<Finding>> findings) {
+        Map<String, Finding> due = new TreeMap<>();
+        Map<String, Finding> spent = new TreeMap<>();
         int probes = 0;
         for (Instant t : later) {
-            if (probes++ == MAX_PROBES || findings.values().stream().noneMatch(List::isEmpty)) {
+            if (probes++ == MAX_PROBES || noneOpen(findings)) {
                 break;
             }
-            Set<String> due = new TreeSet<>();
             for (Firings.Emission e : fire(contact, t).emissions(0)) {
-                if (isOpen(findings, e.rule()) && Evaluator.done(contact, e.rule(), e.type(), e.key()) == null) {
-                    add(findings, e.rule(), new Finding(Outcome.NOT_DUE, e.type(), e.key(), t,
-                            "not due until " + t + " (" + what(e.type(), e.key()) + ")"));
-                    due.add(e.rule());
+                if (isOpen(findings, e.rule()) && !due.containsKey(e.rule())) {
+                    Contact.LedgerEntry done = Evaluator.done(contact, e.rule(), e.type(), e.key());
+                    if (done == null) {
+                        due.put(e.rule(), new Finding(Outcome.NOT_DUE, e.type(), e.key(), t,
+                                "not due until " + t + " (" + what(e.type(), e.key()) + ")"));
+                    } else {
+                        spent.putIfAbsent(e.rule(), new Finding(Outcome.IN_LEDGER, e.type(), e.key(), done.at(),
+                                what(e.type(), e.key()) + " is already in the ledger since " + done.at()
+                                        + ", so nothing goes out when it comes due again at " + t));
+                    }
                 }
             }
             if (granted != null) {
                 for (Firings.Emission e : fire(granted, t).emissions(0)) {
-                    if (isOpen(findings, e.rule()) && Evaluator.done(contact, e.rule(), e.type(), e.key()) == null) {
-                        add(findings, e.rule(), noConsent(contact, e, t));
+                    if (isOpen(findings, e.rule()) && !due.containsKey(e.rule()) && lacksConsent(contact, e)
+                            && Evaluator.done(contact, e.rule(), e.type(), e.key()) == null) {
+                        due.put(e.rule(), noConsent(contact, e, t));
                     }
                 }
             }
         }
-        probes = 0;
+        due.forEach((rule, f) -> add(findings, rule, f));
+        spent.forEach((rule, f) -> {
+            if (isOpen(findings, rule)) {
+                add(findings, rule, f);
+            }
+        });
+    }
+
+    /**
+     * Each window end a rule found closed, latest first: a firing that goes out just before the end but not at
+     * it (nothing at the end with its key, or with its params for rules whose key carries the time) was cut
+     * off by that window. Facts are today's, so this reads "with what is known now, its window closed then".
+     */
+    private void probeClosed(Contact contact, Contact granted, TreeSet<Instant> closed, Map<String, List<Finding>> findings) {
+        int probes = 0;
         for (Instant end : closed.descendingSet()) {
-            if (probes++ == MAX_PROBES || findings.values().stream().noneMatch(List::isEmpty)) {
+            if (probes++ == MAX_PROBES || noneOpen(findings)) {
                 break;
             }
-            Instant justBefore = end.minusNanos(1);
-            List<Firings.Emission> emissions = new ArrayList<>(fire(contact, justBefore).emissions(0));
-            if (granted != null) {
-                emissions.addAll(fire(granted, justBefore).emissions(0));
-            }
-            for (Firings.Emission e : emissions) {
-                if (isOpen(findings, e.rule())) {
-                    Contact.LedgerEntry done = Evaluator.done(contact, e.rule(), e.type(), e.key());
-                    add(findings, e.rule(), new Finding(Outcome.STALE, e.type(), e.key(), end, "stale since " + end
-                            + ": the window for " + what(e.type(), e.key()) + " closed"
-                            + (done == null ? "" : " (it went out at " + done.at() + ")")));
+            List<Firings.Emission> before = emissions(contact, granted, end.minusNanos(1));
+            List<Firings.Emission> atEnd = emissions(contact, granted, end);
+            for (Firings.Emission e : before) {
+                if (!isOpen(findings, e.rule()) || stillFires(e, atEnd)) {
+                    continue;
                 }
+                Contact.LedgerEntry done = Evaluator.done(contact, e.rule(), e.type(), e.key());
+                add(findings, e.rule(), done != null
+                        ? new Finding(Outcome.IN_LEDGER, e.type(), e.key(), done.at(), what(e.type(), e.key())
+                                + " went out at " + done.at() + " (in the ledger); its window closed at " + end)
+                        : new Finding(Outcome.STALE, e.type(), e.key(), end,
+                                "stale since " + end + ": the window for " + what(e.type(), e.key()) + " closed"));
             }
         }
+    }
+
+    private List<Firings.Emission> emissions(Contact contact, Contact granted, Instant at) {
+        List<Firings.Emission> out = new ArrayList<>(fire(contact, at).emissions(0));
+        if (granted != null) {
+            out.addAll(fire(granted, at).emissions(0));
+        }
+        return out;
+    }
+
+    private static boolean stillFires(Firings.Emission e, List<Firings.Emission> others) {
+        for (Firings.Emission o : others) {
+            if (o.rule().equals(e.rule()) && o.type().equals(e.type()) && (o.key().equals(e.key()) || o.params().equals(e.params()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean lacksConsent(Contact contact, Firings.Emission e) {
+        Channel channel = Channel.ofMessageType(e.type());
+        return channel != null && !contact.consented(channel);
+    }
+
+    private static boolean noneOpen(Map<String, List<Finding>> findings) {
+        return findings.values().stream().noneMatch(List::isEmpty);
     }
 
     private Firings fire(Contact c, Instant at) {

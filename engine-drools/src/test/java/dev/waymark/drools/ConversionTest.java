@@ -161,15 +161,45 @@ class ConversionTest {
         assertThat(a.rate()).isEqualTo((double) a.converted() / a.reached());
         assertThat(a.revenue()).isEqualTo(10.0 * a.converted());
         assertThat(h.lift()).isNull();
-        double pa = a.rate();
-        double ph = h.rate();
-        double half = 1.959963984540054 * Math.sqrt(pa * (1 - pa) / a.reached() + ph * (1 - ph) / h.reached());
-        assertThat(a.lift().difference()).isCloseTo(pa - ph, Offset.offset(1e-12));
+        assertThat(a.lift().difference()).isCloseTo(a.rate() - h.rate(), Offset.offset(1e-12));
+        // Agresti–Caffo: the Wald interval after one conversion and one non-conversion added to each arm
+        double pa = (a.converted() + 1.0) / (a.reached() + 2);
+        double ph = (h.converted() + 1.0) / (h.reached() + 2);
+        double half = 1.959963984540054 * Math.sqrt(pa * (1 - pa) / (a.reached() + 2) + ph * (1 - ph) / (h.reached() + 2));
         assertThat(a.lift().low()).isCloseTo(pa - ph - half, Offset.offset(1e-12));
         assertThat(a.lift().high()).isCloseTo(pa - ph + half, Offset.offset(1e-12));
         assertThat(a.lift().low()).isPositive(); // 50 % against 25 % over ~100 contacts each
         // the rules without an experiment report one arm, "all"
         assertThat(report.rows("welcome-series")).extracting(ConversionReport.Row::arm).containsExactly("all");
+    }
+
+    @Test
+    void lift_ofTwoArmsWithNoConversion_hasAnIntervalAroundZero_notAPoint() {
+        Settings settings = WaymarkJson.readSettings(
+                "{\"policies\":{\"experiments\":{\"abandoned-cart\":{\"holdoutPercent\":50,\"variants\":[{\"name\":\"A\"}]}}}}");
+        JourneyEngine e = Waymark.builder().settings(settings).build();
+        List<ContactState> states = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            states.add(remindedCartAnyArm(e, "c-" + i).state());
+        }
+        ConversionReport.Lift lift = ConversionReport.of(states, settings).rows("abandoned-cart").get(0).lift();
+        assertThat(lift.difference()).isZero();
+        assertThat(lift.low()).isNegative();
+        assertThat(lift.high()).isPositive();
+    }
+
+    @Test
+    void report_withoutSettings_listsVariantsBeforeTheHoldout() {
+        JourneyEngine e = DeliveryPoliciesTest.engine(
+                "{\"experiments\":{\"abandoned-cart\":{\"holdoutPercent\":30,\"variants\":[{\"name\":\"B\"},{\"name\":\"A\"}]}}}");
+        List<ContactState> states = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            states.add(remindedCartAnyArm(e, "c-" + i).state());
+        }
+        assertThat(ConversionReport.of(states, e.settings()).rows("abandoned-cart")).extracting(ConversionReport.Row::arm)
+                .containsExactly("B", "A", "holdout");
+        assertThat(ConversionReport.of(states, Settings.defaults()).rows("abandoned-cart")).extracting(ConversionReport.Row::arm)
+                .containsExactly("A", "B", "holdout");
     }
 
     @Test

@@ -143,6 +143,42 @@ class ExplainTest {
     }
 
     @Test
+    void stageAlreadyStored_isNotMet_evenWhenAnotherRulesWindowClosedBefore() {
+        // The closed cart window of January must not be read as stage-progression's: its stage is stored.
+        JourneyScenario s = JourneyScenario.with(ENGINE).event("subscribed", "2026-01-01T00:00:00Z", "channel", "email")
+                .event("order.placed", "2026-01-01T00:00:00Z", "orderId", "o-1", "amount", 20.0)
+                .event("cart.item_added", "2026-01-10T00:00:00Z", "cartId", "k-1", "sku", "MUG-1", "price", 12.5);
+        s.evaluateAt("2026-01-01T00:00:00Z");
+        s.evaluateAt("2026-07-01T00:00:00Z").ofRule("stage-progression").expectExactly("stage.set purchase>lapsed@2026-07-01T00:00:00Z");
+        Explanation e = s.explainAt("2026-07-02T00:00:00Z");
+        assertThat(headline(e, "stage-progression").outcome()).isEqualTo(Outcome.NOT_MET);
+        assertThat(headline(e, "abandoned-cart").outcome()).isEqualTo(Outcome.STALE);
+    }
+
+    @Test
+    void firingThatComesDueAgainButIsSpent_isInTheLedger_notNotMet() {
+        JourneyScenario s = JourneyScenario.with(ENGINE).event("subscribed", "2026-01-01T00:00:00Z", "channel", "email")
+                .event("order.placed", "2026-01-01T00:00:00Z", "orderId", "o-1", "amount", 20.0, "categories", java.util.List.of("garden"));
+        s.evaluateAt("2026-01-15T00:00:00Z").ofRule("cross-sell").expectExactly("email.send garden");
+        s.event("order.placed", "2026-02-01T00:00:00Z", "orderId", "o-2", "amount", 20.0, "categories", java.util.List.of("garden"));
+        Finding f = headline(s.explainAt("2026-02-05T00:00:00Z"), "cross-sell");
+        assertThat(f.outcome()).isEqualTo(Outcome.IN_LEDGER);
+        assertThat(f.at()).isEqualTo(Instant.parse("2026-01-15T00:00:00Z"));
+        assertThat(f.detail()).contains("comes due again at 2026-02-15T00:00:00Z");
+    }
+
+    @Test
+    void stepThatWentOutAndIsPastItsWindow_isInTheLedger_withTheWindowsEnd() {
+        JourneyScenario s = cart(ENGINE);
+        s.evaluateAt("2026-11-20T09:00:00Z").ofRule("welcome-series").expectExactly("email.send step-1");
+        s.event("order.placed", "2026-11-20T12:00:00Z", "orderId", "o-1", "amount", 12.5); // no later steps after an order
+        Finding f = headline(s.explainAt("2026-11-24T00:00:00Z"), "welcome-series");
+        assertThat(f.outcome()).isEqualTo(Outcome.IN_LEDGER);
+        assertThat(f.at()).isEqualTo(Instant.parse("2026-11-20T09:00:00Z"));
+        assertThat(f.detail()).contains("window closed at 2026-11-23T09:00:00Z");
+    }
+
+    @Test
     void explaining_changesNothing() {
         JourneyScenario s = cart(ENGINE);
         ContactState before = s.state();
