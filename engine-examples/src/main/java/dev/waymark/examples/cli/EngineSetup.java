@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Reads settings and compiles rules and templates for {@code run} and {@code check}, turning the engine's
+ * Reads settings and compiles rules and templates for {@code run}, {@code check} and {@code explain}, turning the engine's
  * errors into command-line failures: invalid settings are bad usage (exit 2) naming the key, a rule file or
  * template that does not compile is exit 4 with file, line and message of every problem.
  */
@@ -75,6 +77,40 @@ public final class EngineSetup {
             // Only known once the rules are compiled: settings naming a rule the ruleset does not have.
             throw new CliException(ExitStatus.USAGE,
                     List.of((settingsFile == null ? "" : settingsFile + ": ") + e.getMessage()), e);
+        }
+    }
+
+    /**
+     * {@link #build} on a thread of its own: compiling takes seconds, so a command reads its input meanwhile.
+     * The thread is a daemon, so a command that fails on its input need not wait for the compiler.
+     */
+    public static CompletableFuture<JourneyEngine> buildInBackground(Settings settings, List<Path> ruleFiles,
+                                                                     Path templates, Path settingsFile) {
+        CompletableFuture<JourneyEngine> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(build(settings, ruleFiles, templates, settingsFile));
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "waymark-compile");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** The engine of {@link #buildInBackground}, once compiled; its failure rethrown as {@link #build} threw it. */
+    public static JourneyEngine await(CompletableFuture<JourneyEngine> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code waymark} command line: {@code java -jar waymark.jar run|check|simulate ...} (SPEC §6).
+ * The {@code waymark} command line: {@code java -jar waymark.jar run|check|explain|report|simulate ...} (SPEC §6).
  *
  * <p>Every failure ends as one or more {@code waymark: ...} lines on stderr and an {@link ExitStatus};
  * a stack trace is printed only for an unexpected error and only when the environment variable
@@ -88,8 +88,10 @@ public final class Main {
             case "check" -> new CheckCommand(out).run(Options.parse("check", rest, CheckCommand.OPTIONS));
             case "simulate" -> new SimulateCommand(out, stderr)
                     .run(Options.parse("simulate", rest, SimulateCommand.OPTIONS));
-            case "explain", "report" -> throw CliException.usage(command + " is not available yet (it comes in a later version)");
-            default -> throw CliException.usage("unknown command '" + command + "' (commands: run, check, simulate; see waymark --help)");
+            case "explain" -> new ExplainCommand(out).run(Options.parse("explain", rest, ExplainCommand.OPTIONS));
+            case "report" -> new ReportCommand(out).run(Options.parse("report", rest, ReportCommand.OPTIONS));
+            default -> throw CliException.usage("unknown command '" + command
+                    + "' (commands: run, check, explain, report, simulate; see waymark --help)");
         }
     }
 

@@ -9,7 +9,6 @@ import dev.waymark.JourneyEngine;
 import dev.waymark.RuleFailure;
 import dev.waymark.Settings;
 import dev.waymark.TemplateFailure;
-import dev.waymark.WaymarkException;
 import dev.waymark.json.WaymarkJson;
 import dev.waymark.json.WaymarkJson.EventLines;
 import java.io.BufferedReader;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -90,7 +88,7 @@ public final class RunCommand {
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         // 2. Compiling takes seconds: do it while the input is read.
-        CompletableFuture<JourneyEngine> engine = compileInBackground(settings, ruleFiles, templates, settingsFile);
+        CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, templates, settingsFile);
 
         String source = eventsFile == null ? "stdin" : eventsArg;
         EventLines lines = readEvents(eventsFile);
@@ -103,7 +101,7 @@ public final class RunCommand {
                     + "; nothing was written" + (stateFile == null ? "" : " and the state file is unchanged")
                     + " (fix them, or pass --lenient to skip them)");
         }
-        TreeMap<String, ContactState> states = readStates(stateFile);
+        TreeMap<String, ContactState> states = StateFile.read(stateFile);
         TreeMap<String, List<Event>> byContact = new TreeMap<>();
         for (Event e : lines.events()) {
             byContact.computeIfAbsent(e.contactId(), id -> new ArrayList<>()).add(e);
@@ -112,7 +110,7 @@ public final class RunCommand {
             ContactState s = states.get(e.getKey());
             states.put(e.getKey(), (s == null ? ContactState.empty(e.getKey()) : s).withEvents(e.getValue()));
         }
-        JourneyEngine journeys = await(engine);
+        JourneyEngine journeys = EngineSetup.await(engine);
 
         // 3. Evaluate in contactId order, so the actions come out in SPEC §3 order; then the state.
         List<ContactState> next = new ArrayList<>(states.size());
@@ -194,58 +192,6 @@ public final class RunCommand {
             return WaymarkJson.readEvents(reader);
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        }
-    }
-
-    private static TreeMap<String, ContactState> readStates(Path file) throws IOException {
-        TreeMap<String, ContactState> states = new TreeMap<>();
-        if (file == null || !Files.exists(file)) {
-            return states;
-        }
-        List<ContactState> read;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            read = WaymarkJson.readStates(reader);
-        } catch (WaymarkException e) {
-            throw new CliException(ExitStatus.INVALID_INPUT, List.of("--state: " + file + " is not a Waymark state file: "
-                    + e.getMessage() + " (it was left as it is)"), e);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        for (ContactState s : read) {
-            if (states.put(s.contactId(), s) != null) {
-                throw new CliException(ExitStatus.INVALID_INPUT, "--state: " + file + " holds contact " + s.contactId()
-                        + " twice (it was left as it is)");
-            }
-        }
-        return states;
-    }
-
-    private static CompletableFuture<JourneyEngine> compileInBackground(Settings settings, List<Path> ruleFiles,
-                                                                        Path templates, Path settingsFile) {
-        CompletableFuture<JourneyEngine> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(EngineSetup.build(settings, ruleFiles, templates, settingsFile));
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "waymark-compile");
-        t.setDaemon(true); // a run that fails on its input must not wait for the compiler
-        t.start();
-        return f;
-    }
-
-    private static JourneyEngine await(CompletableFuture<JourneyEngine> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
         }
     }
 

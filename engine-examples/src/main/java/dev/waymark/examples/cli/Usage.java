@@ -30,14 +30,30 @@ final class Usage {
                   Compiles the rules (and templates) and validates the settings without running;
                   prints "ok: N rules" and the rule ids.
 
+              explain --state FILE --contact ID --now INSTANT [--settings FILE] [--rules FILE.drl ...]
+                      [--format text|json]
+                  Shows one contact of a state file at now: its facts, ledger and wake-up, and for each
+                  rule whether it would fire and, if not, why (switched off, no consent, withheld by
+                  which policy, in the ledger, not due until when, stale, holdout). Changes nothing:
+                  the state file is only read. Give it the --settings and --rules of the runs.
+
+              report --state FILE [--settings FILE] [--format text|json]
+                  Prints the conversion report of a state file: per rule and experiment arm, the
+                  messages (or holdout records) sent, contacts reached and converted (the goal event,
+                  by default order.placed, within the goal window after one), rate, revenue, and each
+                  variant's lift over the holdout in percentage points with its 95% interval. Runs
+                  judge conversions with their settings' policies.conversion; give report the same
+                  --settings for the goal line and the experiments' arms. JSON gives rates and lifts
+                  as fractions. Compiles nothing.
+
               simulate --contacts N --days D [--seed S] [--html FILE] [--settings FILE]
                   Runs a synthetic shop hour by hour through the engine (standard rules plus the
                   bundled back-in-stock rule), with the engine's messages feeding back into what
-                  the shoppers do, and prints a funnel report. --html FILE also writes it as one
-                  self-contained HTML page. The same seed gives the same report.
+                  the shoppers do, and prints a funnel report with the conversion report. --html FILE
+                  also writes it as one self-contained HTML page. The same seed gives the same report.
 
             exit codes:
-              0 done   1 other failure   2 bad usage (options, files, settings)
+              0 done   1 other failure   2 bad usage (options, files, settings, an unknown --contact)
               3 invalid input (bad event lines, a state file that is not Waymark's)
               4 rules or templates do not compile
             A failed or killed run leaves the --state file as it was. A rule failing for one

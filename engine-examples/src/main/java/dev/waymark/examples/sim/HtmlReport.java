@@ -1,5 +1,9 @@
 package dev.waymark.examples.sim;
 
+import dev.waymark.ConversionReport;
+import dev.waymark.ConversionReport.Row;
+import dev.waymark.Policies;
+import dev.waymark.examples.report.ConversionText;
 import dev.waymark.examples.sim.SimulationReport.ActionCount;
 import dev.waymark.examples.sim.SimulationReport.Carts;
 import dev.waymark.examples.sim.SimulationReport.MessageOutcome;
@@ -11,7 +15,8 @@ import java.util.Map;
 
 /**
  * Renders a {@link SimulationReport} as one self-contained HTML page: the same numbers as
- * {@link TextReport}, with the charts drawn as inline SVG. No script, no external style sheet, font or
+ * {@link TextReport}, with the charts drawn as inline SVG (the conversion rates per rule and arm with the
+ * holdout set apart and each variant's lift interval). No script, no external style sheet, font or
  * image: the file can be mailed or opened offline. Pure: the same report gives the same bytes.
  */
 public final class HtmlReport {
@@ -89,6 +94,8 @@ public final class HtmlReport {
         h.append("</table>\n");
         chartScaled(h, "Conversion rate per message rule", rates, 1000);
 
+        conversion(h, r.conversion());
+
         Carts c = r.carts();
         long notReminded = c.abandoned() - c.reminded();
         h.append("<h2>Abandoned carts</h2>\n");
@@ -110,6 +117,129 @@ public final class HtmlReport {
                 .append(TextReport.num(n)).append("</td></tr>\n"));
         h.append("</table>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** The engine's conversion report (SPEC §7): a table with the cells of {@code waymark report}, and a chart of the rates. */
+    private static void conversion(StringBuilder h, ConversionReport c) {
+        h.append("<h2>Conversion</h2>\n<p class=\"meta\">as the engine counts it: contacts reached by a rule's messages")
+                .append(" (or holdout records) and converted, goal ").append(esc(ConversionText.goal(c.goal()))).append("</p>\n");
+        if (c.rows().isEmpty()) {
+            h.append("<p>No messages or holdout records yet: nothing has had a chance to convert.</p>\n");
+            return;
+        }
+        h.append("<table>\n<tr><th>rule</th><th class=\"l\">arm</th><th>actions</th><th>reached</th><th>converted</th>")
+                .append("<th>rate</th><th>revenue</th><th class=\"l\">lift vs holdout [95% interval]</th></tr>\n");
+        for (Row row : c.rows()) {
+            h.append("<tr><td>").append(esc(row.rule())).append("</td><td class=\"l\">").append(esc(row.arm()))
+                    .append("</td><td>").append(ConversionText.count(row.actions()))
+                    .append("</td><td>").append(ConversionText.count(row.reached()))
+                    .append("</td><td>").append(ConversionText.count(row.converted()))
+                    .append("</td><td>").append(ConversionText.rate(row.rate()))
+                    .append("</td><td>").append(ConversionText.revenue(row.revenue()))
+                    .append("</td><td class=\"l\">").append(esc(ConversionText.lift(row.lift()))).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+        conversionChart(h, c.rows());
+    }
+
+    /**
+     * Conversion rate per rule and arm as horizontal bars. A holdout bar is light grey with a dashed outline,
+     * and a dashed line at its rate runs across its rule's bars; a variant with a lift carries a whisker over
+     * [holdout rate + low, holdout rate + high], its rate's 95 % interval relative to the holdout — when the
+     * whisker crosses the dashed line, the lift is not clear of zero.
+     */
+    private static void conversionChart(StringBuilder h, List<Row> rows) {
+        int labelWidth = 190;
+        int barWidth = 460;
+        int noteWidth = 330; // room for "19.5% of 185   lift +10.2 pp [+1.8, +18.5]" after a whisker
+        int row = 26;
+        int gap = 8;
+        Map<String, Double> holdoutRate = new LinkedHashMap<>();
+        double max = 0;
+        for (Row r : rows) {
+            if (r.arm().equals(Policies.Experiment.HOLDOUT)) {
+                holdoutRate.put(r.rule(), r.rate());
+            }
+        }
+        for (Row r : rows) {
+            max = Math.max(max, r.rate());
+            Double base = holdoutRate.get(r.rule());
+            if (r.lift() != null && base != null) {
+                max = Math.max(max, base + r.lift().high());
+            }
+        }
+        max = max == 0 ? 1 : max;
+        // y of each row, with a gap between rules so a rule's arms read as one group.
+        int[] ys = new int[rows.size()];
+        int y = 5;
+        for (int i = 0; i < rows.size(); i++) {
+            if (i > 0 && !rows.get(i).rule().equals(rows.get(i - 1).rule())) {
+                y += gap;
+            }
+            ys[i] = y;
+            y += row;
+        }
+        int height = y + 5;
+        int width = labelWidth + barWidth + noteWidth;
+        String title = "Conversion rate per rule and arm";
+        h.append(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n",
+                width, height, width, height, esc(title)));
+        h.append("<title>").append(esc(title)).append("</title>\n");
+        Map<String, Integer> variantColour = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            int top = ys[i];
+            boolean holdout = r.arm().equals(Policies.Experiment.HOLDOUT);
+            boolean all = r.arm().equals(Policies.Conversion.ALL);
+            String label = all ? r.rule() : r.rule() + " \u00b7 " + r.arm();
+            double w = r.rate() == 0 ? 0 : Math.max(1.0, barWidth * r.rate() / max);
+            h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n",
+                    labelWidth - 8, top + 15, esc(label)));
+            if (holdout) {
+                h.append(String.format(Locale.ROOT,
+                        "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"3\" fill=\"#dddddd\" stroke=\"#555555\" stroke-dasharray=\"4 3\"/>\n",
+                        labelWidth, top + 2, w, row - 8));
+            } else {
+                String colour = all ? PALETTE[0]
+                        : PALETTE[1 + variantColour.computeIfAbsent(r.arm(), a -> variantColour.size()) % (PALETTE.length - 2)];
+                h.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"3\" fill=\"%s\"/>\n",
+                        labelWidth, top + 2, w, row - 8, colour));
+            }
+            double noteX = labelWidth + w;
+            Double base = holdoutRate.get(r.rule());
+            if (r.lift() != null && base != null) {
+                double lo = labelWidth + barWidth * Math.max(0, base + r.lift().low()) / max;
+                double hi = labelWidth + barWidth * Math.min(max, base + r.lift().high()) / max;
+                int mid = top + row / 2 - 2;
+                h.append(String.format(Locale.ROOT,
+                        "<path d=\"M%.1f %dV%dM%.1f %dH%.1fM%.1f %dV%d\" stroke=\"#222222\" stroke-width=\"1.5\" fill=\"none\"/>\n",
+                        lo, mid - 5, mid + 5, lo, mid, hi, hi, mid - 5, mid + 5));
+                noteX = Math.max(noteX, hi);
+            }
+            String note = ConversionText.rate(r.rate()) + " of " + ConversionText.count(r.reached())
+                    + (r.lift() == null ? "" : "   lift " + ConversionText.lift(r.lift()));
+            h.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>\n", noteX + 6, top + 15, esc(note)));
+        }
+        // The holdout's rate, across its rule's rows: the line a variant has to clear.
+        for (Map.Entry<String, Double> e : holdoutRate.entrySet()) {
+            int first = -1;
+            int last = -1;
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i).rule().equals(e.getKey())) {
+                    first = first < 0 ? i : first;
+                    last = i;
+                }
+            }
+            double x = labelWidth + barWidth * e.getValue() / max;
+            h.append(String.format(Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555555\" stroke-dasharray=\"3 3\"/>\n",
+                    x, ys[first], x, ys[last] + row - 4));
+        }
+        h.append("</svg>\n");
+        h.append("<p class=\"meta\">Grey dashed bars: the holdout, whose messages were recorded but not sent; the dashed")
+                .append(" line marks its rate. A variant's whisker spans the holdout rate plus the 95% interval of its lift:")
+                .append(" when it crosses the dashed line, the lift is not clear of zero.</p>\n");
     }
 
     private static void kpi(StringBuilder h, String value, String label) {

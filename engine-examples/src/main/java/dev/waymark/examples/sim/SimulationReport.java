@@ -1,5 +1,6 @@
 package dev.waymark.examples.sim;
 
+import dev.waymark.ConversionReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +29,13 @@ import java.util.Objects;
  * @param carts         abandoned carts and their recovery
  * @param firstPurchases  contacts whose first order ever came during the run
  * @param secondPurchases of those, contacts with a second order during the run
+ * @param conversion      the engine's conversion report (SPEC §7) over the contacts' final states
  */
 public record SimulationReport(long seed, int contacts, int days, Instant start, Instant end, List<String> rules,
                                Map<String, Long> events, long evaluations, long ruleFailures,
                                Map<String, Long> stages, List<ActionCount> actions, List<MessageOutcome> messages,
                                long visits, long orders, double revenue, Carts carts,
-                               long firstPurchases, long secondPurchases) {
+                               long firstPurchases, long secondPurchases, ConversionReport conversion) {
 
     public SimulationReport {
         Objects.requireNonNull(start, "start");
@@ -44,6 +46,7 @@ public record SimulationReport(long seed, int contacts, int days, Instant start,
         actions = List.copyOf(actions);
         messages = List.copyOf(messages);
         Objects.requireNonNull(carts, "carts");
+        Objects.requireNonNull(conversion, "conversion");
     }
 
     /** How many actions of one type a rule emitted. */

@@ -3,6 +3,7 @@ package dev.waymark.examples.sim;
 import dev.waymark.Action;
 import dev.waymark.BulkSummary;
 import dev.waymark.ContactState;
+import dev.waymark.ConversionReport;
 import dev.waymark.Event;
 import dev.waymark.JourneyEngine;
 import dev.waymark.Stage;
@@ -82,10 +83,15 @@ public final class Simulator {
             stages.put(s.id(), 0L);
         }
         stages.put("none", 0L);
+        // The store holds every contact's final state: the stages and the conversion tallies come from there.
+        List<ContactState> finalStates = new ArrayList<>();
         for (String id : shop.contactIds()) {
             ContactState s = store.get(id);
             Stage stage = s == null ? null : s.contact().stage();
             stages.merge(stage == null ? "none" : stage.id(), 1L, Long::sum);
+            if (s != null) {
+                finalStates.add(s);
+            }
         }
         List<SimulationReport.ActionCount> actions = new ArrayList<>();
         stats.actions.forEach((rule, byType) -> byType.forEach((type, n) -> actions.add(new SimulationReport.ActionCount(rule, type, n))));
@@ -96,7 +102,7 @@ public final class Simulator {
                 stats.visits, stats.orders, stats.revenue,
                 new SimulationReport.Carts(stats.cartsAbandoned, stats.cartsReminded, stats.recoveredAfterReminder,
                         stats.recoveredWithoutReminder),
-                stats.firstPurchases, stats.secondPurchases);
+                stats.firstPurchases, stats.secondPurchases, ConversionReport.of(finalStates, engine.settings()));
     }
 
     // One scheduler tick, as a host runs it: receive what arrived, evaluate what is due, act on the actions.

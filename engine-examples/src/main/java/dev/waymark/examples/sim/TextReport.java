@@ -1,5 +1,6 @@
 package dev.waymark.examples.sim;
 
+import dev.waymark.examples.report.ConversionText;
 import dev.waymark.examples.sim.SimulationReport.ActionCount;
 import dev.waymark.examples.sim.SimulationReport.Carts;
 import dev.waymark.examples.sim.SimulationReport.MessageOutcome;
@@ -8,7 +9,8 @@ import java.util.Map;
 
 /**
  * Renders a {@link SimulationReport} as plain text for a terminal: the funnel by stage, actions per rule
- * and type, message outcomes, cart recovery and repeat purchase. Pure: the same report gives the same
+ * and type, message outcomes, the engine's conversion report (as {@code waymark report} prints it), cart
+ * recovery and repeat purchase. Pure: the same report gives the same
  * text, with numbers formatted in {@link Locale#ROOT} whatever the machine's locale.
  */
 public final class TextReport {
@@ -57,6 +59,13 @@ public final class TextReport {
         for (MessageOutcome m : r.messages()) {
             line(sb, "  %-22s %8s %8s %10s %8s %12s", m.rule(), num(m.sent()), num(m.opened()), num(m.converted()),
                     pct(m.converted(), m.sent()), money(m.revenue()));
+        }
+        line(sb, "");
+
+        // The engine's own measure (SPEC §7): per contact, by rule and experiment arm, from the final states.
+        line(sb, "Conversion (as the engine counts it: contacts reached and converted, per rule and arm)");
+        for (String l : ConversionText.lines(r.conversion())) {
+            line(sb, "  %s", l);
         }
         line(sb, "");
 

@@ -2,6 +2,8 @@ package dev.waymark.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.waymark.Action;
 import dev.waymark.examples.cli.JarRunner.Result;
 import dev.waymark.json.WaymarkJson;
@@ -10,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -88,7 +91,8 @@ class WaymarkJarIT {
     void help_printsUsageAndExitsZero() {
         Result r = JarRunner.run(dir, "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.stdout()).contains("run --events FILE|- --now INSTANT", "check --rules", "simulate --contacts N", "exit codes");
+        assertThat(r.stdout()).contains("run --events FILE|- --now INSTANT", "check --rules", "explain --state FILE --contact ID",
+                "report --state FILE", "simulate --contacts N", "exit codes");
     }
 
     @Test
@@ -142,13 +146,6 @@ class WaymarkJarIT {
         Result r = JarRunner.run(dir, "run", "--events", events.toString(), "--now", NOW, "--templates", "no-templates");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.stderr()).contains("--templates: no such directory: no-templates");
-    }
-
-    @Test
-    void explain_isNotAvailableYet_exitsTwo() {
-        Result r = JarRunner.run(dir, "explain", "--state", "s.jsonl");
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.stderr()).contains("explain is not available yet");
     }
 
     // ---- invalid input: exit 3 strict, 0 lenient ----
@@ -330,6 +327,159 @@ class WaymarkJarIT {
         throw new AssertionError("the run finished three times before it could be killed");
     }
 
+    // ---- report and explain on a state written by run ----
+
+    static final List<String> STANDARD_RULES = List.of("abandoned-cart", "ad-exclusion", "churn-risk", "cross-sell",
+            "loyalty-reward", "review-request", "stage-progression", "unopened-campaigns", "welcome-series", "win-back");
+
+    /** The sample month run in two steps with the sample experiment, as the README's measuring section does daily. */
+    private static Path experimentState;
+
+    /**
+     * The state of the bundled sample after two runs with {@code settings-experiments.json}: the whole export at
+     * mid-month (later events wait in the state), then the rest of the month with no new events. Written once.
+     */
+    static synchronized Path experimentState() {
+        if (experimentState == null) {
+            Path samples = JarRunner.samples();
+            Path state = dir.resolve("experiment.state.jsonl");
+            String settings = samples.resolve("settings-experiments.json").toString();
+            Result first = JarRunner.run(dir, "run", "--events", samples.resolve("shop-events.jsonl").toString(),
+                    "--now", "2026-10-16T00:00:00Z", "--settings", settings, "--state", state.toString(), "--out",
+                    dir.resolve("experiment-1.jsonl").toString());
+            assertThat(first.exit()).as(first.toString()).isZero();
+            Result second = JarRunner.runWithInput(dir, "", "run", "--events", "-", "--now", "2026-11-01T00:00:00Z",
+                    "--settings", settings, "--state", state.toString(), "--out", dir.resolve("experiment-2.jsonl").toString());
+            assertThat(second.exit()).as(second.toString()).isZero();
+            experimentState = state;
+        }
+        return experimentState;
+    }
+
+    @Test
+    void report_onAStateWrittenByRun_printsTheGoalAndOneRowPerRuleAndArm() {
+        Result r = JarRunner.run(dir, "report", "--state", experimentState().toString(),
+                "--settings", JarRunner.samples().resolve("settings-experiments.json").toString());
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.stderr()).isEmpty();
+        List<String> lines = r.lines();
+        assertThat(lines.get(0)).isEqualTo("goal: order.placed within 72h");
+        assertThat(lines.get(1)).startsWith("rule").contains("arm", "reached", "converted", "rate", "revenue", "lift");
+        assertThat(lines).filteredOn(l -> l.startsWith("abandoned-cart ")).hasSize(3);
+        assertThat(lines.get(2)).matches("abandoned-cart +A +\\d+ +\\d+ +\\d+ +\\d+\\.\\d% +[\\d,]+\\.\\d\\d +[+-]\\d+\\.\\d pp \\[[+-]\\d+\\.\\d, [+-]\\d+\\.\\d]");
+        assertThat(lines.get(3)).matches("abandoned-cart +B .* pp \\[.*]");
+        assertThat(lines.get(4)).matches("abandoned-cart +holdout +\\d+ +\\d+ +\\d+ +\\d+\\.\\d% +[\\d,]+\\.\\d\\d");
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("welcome-series +all .*"));
+        // Each (rule, arm) once, rules in order.
+        List<String> keys = lines.subList(2, lines.size()).stream().map(l -> l.split(" +")[0] + " " + l.split(" +")[1]).toList();
+        assertThat(keys).doesNotHaveDuplicates();
+        assertThat(keys.stream().map(k -> k.split(" ")[0]).toList()).isSorted();
+    }
+
+    @Test
+    void report_asJson_printsOneObjectWithTheGoalAndRows_someOfThemConverted() throws IOException {
+        Result r = JarRunner.run(dir, "report", "--state", experimentState().toString(),
+                "--settings", JarRunner.samples().resolve("settings-experiments.json").toString(), "--format", "json");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.lines()).hasSize(1);
+        JsonNode root = new ObjectMapper().readTree(r.stdout());
+        assertThat(root.get("goal").get("event").asText()).isEqualTo("order.placed");
+        assertThat(root.get("goal").get("hours").asInt()).isEqualTo(72);
+        List<JsonNode> rows = new ArrayList<>();
+        root.get("rows").forEach(rows::add);
+        assertThat(rows).extracting(n -> n.get("rule").asText() + " " + n.get("arm").asText())
+                .contains("abandoned-cart A", "abandoned-cart B", "abandoned-cart holdout", "welcome-series all");
+        assertThat(rows).allSatisfy(n -> {
+            assertThat(n.get("reached").asLong()).isPositive().isLessThanOrEqualTo(n.get("actions").asLong());
+            assertThat(n.get("converted").asLong()).isLessThanOrEqualTo(n.get("reached").asLong());
+            assertThat(n.get("rate").asDouble()).isBetween(0.0, 1.0);
+            assertThat(n.has("lift")).isTrue();
+        });
+        assertThat(rows).anySatisfy(n -> assertThat(n.get("converted").asLong()).isPositive());
+        assertThat(rows).filteredOn(n -> n.get("arm").asText().equals("A"))
+                .singleElement().satisfies(n -> assertThat(n.get("lift").get("low").asDouble())
+                        .isLessThanOrEqualTo(n.get("lift").get("difference").asDouble()));
+        assertThat(rows).filteredOn(n -> n.get("arm").asText().equals("holdout"))
+                .singleElement().satisfies(n -> assertThat(n.get("lift").isNull()).isTrue());
+    }
+
+    @Test
+    void report_withAnUnknownFormat_exitsTwoNamingIt() {
+        Result r = JarRunner.run(dir, "report", "--state", experimentState().toString(), "--format", "yaml");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--format: 'yaml' is not a format");
+        assertThat(r.stdout()).isEmpty();
+    }
+
+    @Test
+    void report_withAMissingStateFile_exitsTwoNamingIt() {
+        Result r = JarRunner.run(dir, "report", "--state", "no-such.state.jsonl");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--state: no such file: no-such.state.jsonl");
+    }
+
+    @Test
+    void explain_onASampleContact_namesEveryRuleAndLeavesTheStateFileAsItWas() throws IOException {
+        Path state = experimentState();
+        byte[] bytes = Files.readAllBytes(state);
+        FileTime modified = Files.getLastModifiedTime(state);
+        Path samples = JarRunner.samples();
+
+        Result r = JarRunner.run(dir, "explain", "--state", state.toString(), "--contact", "c-00029",
+                "--now", "2026-11-01T00:00:00Z", "--settings", samples.resolve("settings-experiments.json").toString(),
+                "--rules", samples.resolve("back-in-stock.drl").toString());
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.stdout()).startsWith("contact c-00029 at 2026-11-01T00:00:00Z")
+                .contains("  stage ", "  consents         email ", "ledger: ", "wake-up", "  stored ", "  after now ", "rules (11)");
+        for (String rule : STANDARD_RULES) {
+            assertThat(r.stdout()).as(rule).containsPattern("\n  " + rule + " +(fires|holdout|withheld|in ledger|no consent"
+                    + "|not due|stale|switched off|failed|not met)");
+        }
+        assertThat(r.stdout()).containsPattern("\n  back-in-stock +");
+        assertThat(r.stdout()).containsPattern("\n  abandoned-cart +[a-z ]+ +arm (A|B|holdout)\n");
+        assertThat(Files.readAllBytes(state)).isEqualTo(bytes);
+        assertThat(Files.getLastModifiedTime(state)).isEqualTo(modified);
+        assertThat(state.resolveSibling(state.getFileName() + ".tmp")).doesNotExist();
+    }
+
+    @Test
+    void explain_asJson_printsOneObjectWithAVerdictPerRule() throws IOException {
+        Result r = JarRunner.run(dir, "explain", "--state", experimentState().toString(), "--contact", "c-00029",
+                "--now", "2026-11-01T00:00:00Z", "--format", "json");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.stdout());
+        assertThat(root.get("contact").get("id").asText()).isEqualTo("c-00029");
+        assertThat(root.get("now").asText()).isEqualTo("2026-11-01T00:00:00Z");
+        List<String> rules = new ArrayList<>();
+        root.get("rules").forEach(n -> rules.add(n.get("rule").asText()));
+        assertThat(rules).containsExactlyElementsOf(STANDARD_RULES);
+    }
+
+    @Test
+    void explain_forAContactTheStateDoesNotHold_exitsTwoSayingHowManyItHolds() {
+        Result r = JarRunner.run(dir, "explain", "--state", experimentState().toString(), "--contact", "c-99999",
+                "--now", "2026-11-01T00:00:00Z");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("no contact 'c-99999'", "2,500 contacts");
+        assertThat(r.stdout()).isEmpty();
+    }
+
+    @Test
+    void explain_withABrokenRuleFile_exitsFourNamingFileAndLine() throws IOException {
+        Path broken = write("broken-explain.drl", BROKEN_DRL);
+        Path state = copyOfBaseline("explain-broken.state.jsonl");
+        Result r = JarRunner.run(dir, "explain", "--state", state.toString(), "--contact", "c-1", "--now", NOW,
+                "--rules", broken.toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(4);
+        assertThat(r.stderr()).contains("rules do not compile").containsPattern("broken-explain\\.drl:\\d+: ");
+        assertThat(r.stdout()).isEmpty();
+        assertThat(Files.readAllBytes(state)).isEqualTo(baselineBytes);
+    }
+
     // ---- simulate and the embedding example ----
 
     @Test
@@ -341,11 +491,12 @@ class WaymarkJarIT {
 
         assertThat(r1.exit()).as(r1.toString()).isZero();
         assertThat(r2.exit()).as(r2.toString()).isZero();
-        assertThat(r1.stdout()).contains("Contacts per stage", "Actions per rule and type", "Abandoned carts",
-                "First to second purchase").isEqualTo(r2.stdout());
+        assertThat(r1.stdout()).contains("Contacts per stage", "Actions per rule and type", "Conversion", "goal: order.placed within 72h",
+                "Abandoned carts", "First to second purchase").isEqualTo(r2.stdout());
         assertThat(Files.readAllBytes(html1)).isEqualTo(Files.readAllBytes(html2));
         String page = Files.readString(html1);
-        assertThat(page).startsWith("<!DOCTYPE html>").contains("<svg").doesNotContain("<script", "src=", "href=");
+        assertThat(page).startsWith("<!DOCTYPE html>").contains("<svg", "Conversion rate per rule and arm")
+                .doesNotContain("<script", "src=", "href=");
     }
 
     @Test

@@ -2,9 +2,12 @@ package dev.waymark.examples.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.waymark.ConversionReport;
 import dev.waymark.JourneyEngine;
 import dev.waymark.drools.Waymark;
 import dev.waymark.examples.cli.SimulateCommand;
+import dev.waymark.examples.report.ConversionText;
+import dev.waymark.json.WaymarkJson;
 import org.junit.jupiter.api.Test;
 
 /** The shop simulation: deterministic, fed back by the engine's actions, and reported as text and HTML. */
@@ -56,13 +59,49 @@ class SimulatorTest {
     void htmlReport_isOneSelfContainedPageWithInlineCharts() {
         String page = HtmlReport.render(simulate(3, 2));
         assertThat(page).startsWith("<!DOCTYPE html>").endsWith("</html>\n")
-                .contains("<svg xmlns=\"http://www.w3.org/2000/svg\"", "Contacts per journey stage", "First to second purchase")
+                .contains("<svg xmlns=\"http://www.w3.org/2000/svg\"", "Contacts per journey stage", "First to second purchase",
+                        "<h2>Conversion</h2>", "Conversion rate per rule and arm")
                 .doesNotContain("<script", "<link", "src=", "href=", "@import", "url(");
     }
 
     @Test
     void textReport_namesEverySection() {
         assertThat(TextReport.render(simulate(3, 2))).contains("Contacts per stage", "Actions per rule and type",
-                "Messages", "Abandoned carts", "recovered after a reminder", "First to second purchase", "Events fed, by type");
+                "Messages", "Conversion", "Abandoned carts", "recovered after a reminder", "First to second purchase",
+                "Events fed, by type");
+    }
+
+    @Test
+    void conversion_isTheEnginesReportOverTheFinalStates_printedAsWaymarkReportPrintsIt() {
+        SimulationReport r = simulate(3, 2);
+        assertThat(r.conversion().rows()).isNotEmpty().allSatisfy(row -> assertThat(row.arm()).isEqualTo("all"));
+        assertThat(r.conversion().rows("abandoned-cart")).singleElement().satisfies(row -> {
+            assertThat(row.reached()).isPositive();
+            assertThat(row.converted()).isPositive();
+        });
+        String text = TextReport.render(r);
+        for (String line : ConversionText.lines(r.conversion())) {
+            assertThat(text).contains("\n  " + line + "\n");
+        }
+    }
+
+    @Test
+    void withAnExperiment_theReportsSetTheHoldoutApartAndShowEachVariantsLift() {
+        JourneyEngine engine = Waymark.builder().rulesFromClasspath(SimulateCommand.BACK_IN_STOCK)
+                .settings(WaymarkJson.readSettings("""
+                        {"policies":{"experiments":{"abandoned-cart":{"holdoutPercent":30,
+                          "variants":[{"name":"A","weight":1},{"name":"B","weight":1}]}}}}"""))
+                .build();
+        SimulationReport r = new Simulator(engine, 2).run(600, 14, 5, null);
+
+        assertThat(r.conversion().rows("abandoned-cart")).extracting(ConversionReport.Row::arm).containsExactly("A", "B", "holdout");
+        assertThat(r.conversion().rows("abandoned-cart")).allSatisfy(row -> assertThat(row.reached()).isPositive());
+        assertThat(r.conversion().rows("abandoned-cart").get(0).lift()).isNotNull();
+        assertThat(TextReport.render(r)).containsPattern("abandoned-cart +holdout +\\d+")
+                .containsPattern("abandoned-cart +A .* pp \\[");
+        String page = HtmlReport.render(r);
+        assertThat(page).contains("abandoned-cart \u00b7 holdout", "stroke-dasharray=\"4 3\"", "lift ")
+                .containsPattern("<path d=\"M[0-9.]+ \\d+V\\d+M")
+                .doesNotContain("<script", "url(");
     }
 }

@@ -1,0 +1,50 @@
+package dev.waymark.examples.cli;
+
+import dev.waymark.ConversionReport;
+import dev.waymark.Settings;
+import dev.waymark.examples.report.ConversionJson;
+import dev.waymark.examples.report.ConversionText;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code waymark report} (SPEC §6, §7): the conversion report of the contacts in a state file, per rule and
+ * arm, as a text table or JSON. It reads the tallies each state keeps and runs no rule, so it compiles
+ * nothing and takes as long as reading the file. Only {@code --settings}' policies matter: the goal named in
+ * the header and the experiments whose arms get a row even before they reached anybody.
+ *
+ * <p>Errors: a missing or unreadable file, bad settings or an unknown {@code --format} are bad usage (exit
+ * 2); a line that is not a contact state is invalid input (exit 3) naming the line.
+ */
+public final class ReportCommand {
+
+    static final Map<String, Options.Arity> OPTIONS = Map.of(
+            "--state", Options.Arity.ONE,
+            "--settings", Options.Arity.ONE,
+            "--format", Options.Arity.ONE);
+
+    private final PrintStream stdout;
+
+    /** A report printing to {@code stdout}. */
+    public ReportCommand(PrintStream stdout) {
+        this.stdout = stdout;
+    }
+
+    /** Reports; returns normally only on success. */
+    public void run(Options o) throws IOException {
+        String stateArg = o.required("--state");
+        OutputFormat format = OutputFormat.of(o);
+        Path stateFile = InputFiles.readableFile("--state", stateArg);
+        Path settingsFile = o.has("--settings") ? InputFiles.readableFile("--settings", o.value("--settings")) : null;
+        Settings settings = EngineSetup.readSettings(settingsFile);
+
+        ConversionReport report = ConversionReport.of(StateFile.read(stateFile).values(), settings);
+        switch (format) {
+            case TEXT -> stdout.print(ConversionText.render(report));
+            case JSON -> stdout.println(ConversionJson.render(report));
+        }
+        stdout.flush();
+    }
+}
