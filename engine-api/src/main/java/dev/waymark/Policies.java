@@ -152,28 +152,7 @@ public record Policies(Set<String> suppressTags, QuietHours quietHours, Map<Chan
 
         /** The arm of a bucket: below H = floor(holdoutPercent × 100) the holdout, then variants by cumulative weight. */
         public String armOfBucket(int bucket) {
-            // Decimal arithmetic so 0.29 % is 29 buckets, not 28 (0.29 × 100 = 28.999… in binary floating point).
-            java.math.BigDecimal hundred = java.math.BigDecimal.valueOf(100);
-            int h = java.math.BigDecimal.valueOf(holdoutPercent).multiply(hundred)
-                    .setScale(0, java.math.RoundingMode.FLOOR).intValueExact();
-            if (bucket < h) {
-                return HOLDOUT;
-            }
-            long r = bucket - h;
-            java.math.BigDecimal n = java.math.BigDecimal.valueOf(BUCKETS - h);
-            java.math.BigDecimal total = java.math.BigDecimal.ZERO;
-            for (Variant v : variants) {
-                total = total.add(java.math.BigDecimal.valueOf(v.weight()));
-            }
-            java.math.BigDecimal cumulative = java.math.BigDecimal.ZERO;
-            for (Variant v : variants) {
-                cumulative = cumulative.add(java.math.BigDecimal.valueOf(v.weight()));
-                long upper = n.multiply(cumulative).divide(total, 0, java.math.RoundingMode.FLOOR).longValueExact();
-                if (r < upper) {
-                    return v.name();
-                }
-            }
-            throw new IllegalStateException("bucket " + bucket + " beyond every variant"); // unreachable: the last upper is N
+            return dev.waymark.internal.Arms.of(this).armOf(bucket);
         }
     }
 

@@ -42,7 +42,7 @@ final class ConversionLog {
         int last = lastOf(open, rule, arm, goal);
         if (last >= 0 && !open.get(last).until().isBefore(at)) {
             Exposure prev = open.remove(last);
-            added = new Exposure(rule, arm, prev.at(), goal, ConversionLog.later(prev.until(), added.until()));
+            added = new Exposure(rule, arm, prev.at(), goal, later(prev.until(), added.until()));
         }
         open.add(added);
         while (open.size() > MAX_OPEN) {

@@ -41,9 +41,12 @@ public final class Delivery {
 
     private final Policies policies;
     private final Map<String, Integer> rank = new HashMap<>();
+    /** Each experiment's bucket boundaries, by rule id. */
+    private final Map<String, Arms> arms = new HashMap<>();
 
     public Delivery(Policies policies) {
         this.policies = policies;
+        policies.experiments().forEach((rule, experiment) -> arms.put(rule, Arms.of(experiment)));
         for (int i = 0; i < policies.priority().size(); i++) {
             rank.put(policies.priority().get(i), i);
         }
@@ -82,12 +85,13 @@ public final class Delivery {
                 wakeUp = nextLocal(now, zone, quiet.end());
             }
         }
-        if (!policies.experiments().isEmpty()) {
-            emitted.replaceAll(a -> withArm(contact, a));
+        if (!arms.isEmpty()) {
+            Map<String, String> armOfRule = new HashMap<>(); // one hash per rule, however many actions it fired
+            emitted.replaceAll(a -> withArm(contact, a, armOfRule));
             List<Action> sent = new ArrayList<>(messages.size());
             java.util.Set<String> recorded = new java.util.HashSet<>();
             for (Action m : messages) {
-                Action a = withArm(contact, m);
+                Action a = withArm(contact, m, armOfRule);
                 if (!Policies.Experiment.HOLDOUT.equals(a.params().get("variant"))) {
                     sent.add(a);
                 } else if (recorded.add(a.rule() + '\n' + a.key())) {
@@ -120,9 +124,13 @@ public final class Delivery {
     }
 
     /** {@code a} with {@code params.variant} when its rule has an experiment; else {@code a} itself. */
-    private Action withArm(Contact contact, Action a) {
-        Policies.Experiment experiment = policies.experiments().get(a.rule());
-        return experiment == null ? a : a.withParam("variant", experiment.arm(contact.id(), a.rule()));
+    private Action withArm(Contact contact, Action a, Map<String, String> armOfRule) {
+        Arms experiment = arms.get(a.rule());
+        if (experiment == null) {
+            return a;
+        }
+        String arm = armOfRule.computeIfAbsent(a.rule(), r -> experiment.armOf(Policies.Experiment.bucket(contact.id(), r)));
+        return a.withParam("variant", arm);
     }
 
     private static Map<String, Object> holdoutParams(Action message) {

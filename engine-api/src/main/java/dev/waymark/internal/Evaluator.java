@@ -215,12 +215,23 @@ public final class Evaluator implements JourneyEngine {
         return new Explainer(this, runner, settings, ruleIds).explain(state, now);
     }
 
+    /**
+     * The state a run at {@code now} keeps, given {@code full}, the evaluation of the contact without skipping:
+     * a skipped contact keeps its wake-up, which may be later (so more precise) than the full pass's.
+     */
+    ContactState stateKept(ContactState state, Instant now, Evaluation full) {
+        return canSkip(state, now) ? skip(state, now).state() : full.state();
+    }
+
     /** What {@link #finish} dropped or held back, for explaining; null when evaluating. */
     static final class Diagnosis {
         final List<Firings.Emission> noConsent = new ArrayList<>();
-        final List<Contact.LedgerEntry> inLedger = new ArrayList<>();
-        final List<Firings.Emission> inLedgerEmissions = new ArrayList<>();
+        final List<Spent> inLedger = new ArrayList<>();
         List<Delivery.Withheld> withheld = List.of();
+    }
+
+    /** A firing dropped because the ledger holds it, and the entry that does. */
+    record Spent(Firings.Emission emission, Contact.LedgerEntry entry) {
     }
 
     /**
@@ -258,8 +269,7 @@ public final class Evaluator implements JourneyEngine {
             Contact.LedgerEntry done = done(contact, e.rule(), e.type(), e.key());
             if (done != null) {
                 if (diagnosis != null) {
-                    diagnosis.inLedger.add(done);
-                    diagnosis.inLedgerEmissions.add(e);
+                    diagnosis.inLedger.add(new Spent(e, done));
                 }
                 continue; // at most once per (contact, rule, type, key)
             }

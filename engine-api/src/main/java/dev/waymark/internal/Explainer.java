@@ -14,7 +14,6 @@ import dev.waymark.RuleFailure;
 import dev.waymark.Settings;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,10 +83,8 @@ final class Explainer {
             add(findings, a.rule(), new Finding(Outcome.WITHHELD, a.type(), a.key(), null,
                     what(a.type(), a.key()) + " withheld by " + w.policy()));
         }
-        for (int i = 0; i < diagnosis.inLedger.size(); i++) {
-            Contact.LedgerEntry entry = diagnosis.inLedger.get(i);
-            Firings.Emission e = diagnosis.inLedgerEmissions.get(i);
-            add(findings, e.rule(), inLedger(e, entry));
+        for (Evaluator.Spent spent : diagnosis.inLedger) {
+            add(findings, spent.emission().rule(), inLedger(spent.emission(), spent.entry()));
         }
         for (Firings.Emission e : diagnosis.noConsent) {
             add(findings, e.rule(), noConsent(contact, e, null));
@@ -290,16 +287,12 @@ final class Explainer {
             Policies.Experiment x = experiments.get(e.getKey());
             verdicts.add(new RuleVerdict(e.getKey(), x == null ? null : x.arm(contact.id(), e.getKey()), dedupe(e.getValue())));
         }
-        // The wake-up a run stores: when it skips a contact with nothing due it keeps the wake-up it had, which
-        // may be later (so more precise) than the one the full pass above computes, never earlier.
-        Instant wakeUp = evaluator.evaluate(state, now).state().nextWakeUp();
+        Instant wakeUp = evaluator.stateKept(state, now, evaluation).nextWakeUp(); // the one a run stores
         return new Explanation(contact, now, state.nextWakeUp(), wakeUp, evaluation.actions(), verdicts);
     }
 
     /** The same finding reported twice (a rule emitting one firing twice) is shown once. */
     private static List<Finding> dedupe(List<Finding> findings) {
-        Map<Finding, Boolean> seen = new LinkedHashMap<>();
-        findings.forEach(f -> seen.put(f, Boolean.TRUE));
-        return new ArrayList<>(seen.keySet());
+        return new ArrayList<>(new java.util.LinkedHashSet<>(findings));
     }
 }

@@ -113,22 +113,14 @@ public final class RulesetCompiler {
             }
         }
         for (String id : settings.mentionedRules()) {
-            if (!rules.containsKey(id) && !StandardRules.isStandard(id)) {
-                throw new InvalidSettingsException("rules." + id, "no rule with this id; rules: " + String.join(", ", allIds(rules)));
-            }
+            requireRule(id, "rules." + id, "no rule with this id", rules);
         }
         List<String> priority = settings.policies().priority();
         for (int i = 0; i < priority.size(); i++) {
-            if (!rules.containsKey(priority.get(i)) && !StandardRules.isStandard(priority.get(i))) {
-                throw new InvalidSettingsException("policies.priority[" + i + "]", "no rule '" + priority.get(i)
-                        + "'; rules: " + String.join(", ", allIds(rules)));
-            }
+            requireRule(priority.get(i), "policies.priority[" + i + "]", "no rule '" + priority.get(i) + "'", rules);
         }
         for (String id : settings.policies().experiments().keySet()) {
-            if (!rules.containsKey(id) && !StandardRules.isStandard(id)) {
-                throw new InvalidSettingsException("policies.experiments." + id, "no rule with this id; rules: "
-                        + String.join(", ", allIds(rules)));
-            }
+            requireRule(id, "policies.experiments." + id, "no rule with this id", rules);
         }
         boolean alwaysDue = false;
         SortedSet<String> enabled = new TreeSet<>();
@@ -143,6 +135,13 @@ public final class RulesetCompiler {
             }
         }
         return new CompiledRuleset(kieBase, enabled, alwaysDue, fingerprint(settings, sources));
+    }
+
+    /** Settings may name only rules of this ruleset: standard or compiled. */
+    private static void requireRule(String id, String key, String problem, TreeMap<String, Rule> compiled) {
+        if (!compiled.containsKey(id) && !StandardRules.isStandard(id)) {
+            throw new InvalidSettingsException(key, problem + "; rules: " + String.join(", ", allIds(compiled)));
+        }
     }
 
     private static SortedSet<String> allIds(TreeMap<String, Rule> compiled) {

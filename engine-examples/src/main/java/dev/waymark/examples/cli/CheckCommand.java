@@ -32,7 +32,7 @@ public final class CheckCommand {
             throw CliException.usage("check: --rules is required (see waymark --help)");
         }
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
-        Path settingsFile = o.has("--settings") ? InputFiles.readableFile("--settings", o.value("--settings")) : null;
+        Path settingsFile = EngineSetup.settingsFile(o);
         Path templates = EngineSetup.templates(o);
         Settings settings = EngineSetup.readSettings(settingsFile);
         JourneyEngine engine = EngineSetup.build(settings, ruleFiles, templates, settingsFile);

@@ -123,6 +123,12 @@ public final class EngineSetup {
         return List.copyOf(out);
     }
 
+    /** The {@code --settings} file, checked readable (bad usage otherwise), or {@code null} when not given. */
+    public static Path settingsFile(Options o) {
+        String file = o.value("--settings");
+        return file == null ? null : InputFiles.readableFile("--settings", file);
+    }
+
     /**
      * The folder of {@code --templates} (message templates, SPEC §8), checked to exist; {@code null} when
      * the option is absent.

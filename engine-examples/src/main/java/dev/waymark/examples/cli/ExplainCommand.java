@@ -50,7 +50,7 @@ public final class ExplainCommand {
         Instant now = RunCommand.parseNow(o.required("--now"));
         OutputFormat format = OutputFormat.of(o);
         Path stateFile = InputFiles.readableFile("--state", stateArg);
-        Path settingsFile = o.has("--settings") ? InputFiles.readableFile("--settings", o.value("--settings")) : null;
+        Path settingsFile = EngineSetup.settingsFile(o);
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
         Settings settings = EngineSetup.readSettings(settingsFile);
 

@@ -37,7 +37,7 @@ public final class ReportCommand {
         String stateArg = o.required("--state");
         OutputFormat format = OutputFormat.of(o);
         Path stateFile = InputFiles.readableFile("--state", stateArg);
-        Path settingsFile = o.has("--settings") ? InputFiles.readableFile("--settings", o.value("--settings")) : null;
+        Path settingsFile = EngineSetup.settingsFile(o);
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         ConversionReport report = ConversionReport.of(StateFile.read(stateFile).values(), settings);

@@ -79,7 +79,7 @@ public final class RunCommand {
         String eventsArg = o.required("--events");
         Instant now = parseNow(o.required("--now"));
         Path eventsFile = eventsArg.equals("-") ? null : InputFiles.readableFile("--events", eventsArg);
-        Path settingsFile = o.has("--settings") ? InputFiles.readableFile("--settings", o.value("--settings")) : null;
+        Path settingsFile = EngineSetup.settingsFile(o);
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
         Path stateFile = o.has("--state") ? InputFiles.writableFile("--state", o.value("--state"), true) : null;
         Path outFile = o.has("--out") ? InputFiles.writableFile("--out", o.value("--out"), false) : null;

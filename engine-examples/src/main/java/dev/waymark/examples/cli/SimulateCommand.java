@@ -52,7 +52,7 @@ public final class SimulateCommand {
         int days = (int) number(o, "--days", o.required("--days"), 1, MAX_DAYS);
         long seed = o.has("--seed") ? number(o, "--seed", o.value("--seed"), Long.MIN_VALUE, Long.MAX_VALUE) : 1L;
         Path html = o.has("--html") ? InputFiles.writableFile("--html", o.value("--html"), false) : null;
-        Path settingsFile = o.has("--settings") ? InputFiles.readableFile("--settings", o.value("--settings")) : null;
+        Path settingsFile = EngineSetup.settingsFile(o);
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         JourneyEngine engine;
