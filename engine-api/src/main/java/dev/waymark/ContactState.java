@@ -56,7 +56,7 @@ public record ContactState(Contact contact, List<Event> pending, Map<String, Ins
     /**
      * This state with {@code events} received: each new one waits in {@link #pending()} until an evaluation
      * reaches its time. An event whose id is remembered (applied or pending) is ignored, so ingest is
-     * idempotent. Returns {@code this} when nothing is new.
+     * idempotent, and so is a {@linkplain #isLate late} event. Returns {@code this} when nothing is new.
      *
      * @throws IllegalArgumentException naming the event if one is for another contact
      */
@@ -68,7 +68,7 @@ public record ContactState(Contact contact, List<Event> pending, Map<String, Ins
                 throw new IllegalArgumentException("event " + e.id() + " is for contact " + e.contactId()
                         + ", not " + contact.id());
             }
-            if (seenEventIds.containsKey(e.id()) || (ids != null && ids.containsKey(e.id()))) {
+            if (seenEventIds.containsKey(e.id()) || (ids != null && ids.containsKey(e.id())) || isLate(e)) {
                 continue;
             }
             if (added == null) {
@@ -85,6 +85,16 @@ public record ContactState(Contact contact, List<Event> pending, Map<String, Ins
         Map<String, Instant> seen = new TreeMap<>(seenEventIds);
         seen.putAll(ids);
         return new ContactState(contact, added, seen, nextWakeUp, evaluatedAt, rulesetId);
+    }
+
+    /**
+     * Whether {@code event} is late: more than the 7-day id memory older than the newest event already applied
+     * to this contact. Its id may have been forgotten, so it may be a repeat: {@link #withEvents} does not
+     * apply it, and a host reports it (the command line names its line and counts it in the summary).
+     */
+    public boolean isLate(Event event) {
+        Instant newest = contact.lastSeen();
+        return newest != null && event.at().isBefore(newest.minus(Folding.SEEN_IDS_WINDOW));
     }
 
     /**

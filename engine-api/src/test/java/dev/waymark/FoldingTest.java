@@ -36,6 +36,19 @@ class FoldingTest {
     }
 
     @Test
+    void eventMoreThanSevenDaysOlderThanTheNewestApplied_isLateAndNotApplied() {
+        ContactState s = ContactState.empty("c-1").withEvents(List.of(
+                ev("order.placed", "2026-11-20T00:00:00Z", "orderId", "o2", "amount", 5.0))).advance(NOW);
+        Event late = ev("order.placed", "2026-11-12T23:59:59Z", "orderId", "o1", "amount", 5.0);
+        Event atTheEdge = ev("order.placed", "2026-11-13T00:00:00Z", "orderId", "o0", "amount", 5.0);
+        assertThat(s.isLate(late)).isTrue();
+        assertThat(s.isLate(atTheEdge)).isFalse();
+        assertThat(s.withEvents(List.of(late))).isSameAs(s);
+        assertThat(s.withEvents(List.of(late, atTheEdge)).advance(NOW).contact().orderCount()).isEqualTo(2);
+        assertThat(ContactState.empty("c-1").isLate(late)).as("nothing applied yet").isFalse();
+    }
+
+    @Test
     void futureEvents_waitUntilTheirTime() {
         ContactState s = ContactState.empty("c-1").withEvents(List.of(ev("page.viewed", "2026-12-05T00:00:00Z"))).advance(NOW);
         assertThat(s.contact().seen()).isFalse();
