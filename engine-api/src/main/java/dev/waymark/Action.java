@@ -1,6 +1,8 @@
 package dev.waymark;
 
-import dev.waymark.internal.Values;
+import dev.waymark.internal.Sha256;
+
+import dev.waymark.internal.JsonValues;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -38,7 +40,7 @@ public record Action(String id, String contactId, String rule, String type, Stri
         requireText("type", type);
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(at, "at");
-        params = params == null ? Map.of() : Values.copyMap(params, "params");
+        params = params == null ? Map.of() : JsonValues.copyMap(params, "params");
     }
 
     /** An action with its deterministic id. */
@@ -50,7 +52,7 @@ public record Action(String id, String contactId, String rule, String type, Stri
 
     /** The deterministic id of a firing (SPEC §3). */
     public static String idOf(String contactId, String rule, String type, String key) {
-        byte[] digest = Values.sha256(contactId + "\n" + rule + "\n" + type + "\n" + key);
+        byte[] digest = Sha256.of(contactId + "\n" + rule + "\n" + type + "\n" + key);
         return HexFormat.of().formatHex(digest, 0, 16);
     }
 

@@ -1,5 +1,9 @@
 package dev.waymark;
 
+import dev.waymark.Evaluation.TemplateFailure;
+
+import dev.waymark.Evaluation.RuleFailure;
+
 import java.util.List;
 
 /**

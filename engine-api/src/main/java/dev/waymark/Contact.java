@@ -1,7 +1,9 @@
 package dev.waymark;
 
+import dev.waymark.internal.Conversions;
+import dev.waymark.internal.EventCount;
 import dev.waymark.internal.Frozen;
-import dev.waymark.internal.Values;
+import dev.waymark.internal.JsonValues;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,7 @@ import java.util.Set;
  *
  * <p>Besides the facts of SPEC §2 it carries the little bookkeeping that lets events be folded in any
  * arrival order by event time (when each attribute, tag and consent was last written, recently closed
- * carts, sends since the last engagement). Its size is bounded: see {@code Folding} for the limits.
+ * carts, sends since the last engagement). Its size is bounded: the pipeline's {@code StateBounds} (engine-core) holds every limit.
  *
  * @param id                 the contact id
  * @param attributes         merged from {@code contact.updated}; last write by event time wins
@@ -75,7 +77,7 @@ public record Contact(
         // Frozen.map/set return collections that are already frozen as they are, so a contact rebuilt from
         // another shares what did not change; anything else (a host's map, JSON) is copied once.
         attributes = Frozen.map(Frozen.isFrozen(attributes) ? attributes
-                : Values.copyMap(Objects.requireNonNull(attributes, "attributes"), "attributes"));
+                : JsonValues.copyMap(Objects.requireNonNull(attributes, "attributes"), "attributes"));
         attributeTimes = Frozen.map(attributeTimes);
         tags = Frozen.set(tags);
         tagTimes = Frozen.map(tagTimes);
@@ -142,6 +144,22 @@ public record Contact(
     public String attribute(String name) {
         Object v = attributes.get(name);
         return v == null ? null : v.toString();
+    }
+
+    /**
+     * The contact's time zone from {@code attributes.timezone}, or {@code fallback} when it has none or an
+     * invalid one (SPEC §1: an invalid zone is kept, and what needs a zone falls back to its default).
+     */
+    public java.time.ZoneId zone(java.time.ZoneId fallback) {
+        String tz = attribute("timezone");
+        if (tz == null) {
+            return fallback;
+        }
+        try {
+            return java.time.ZoneId.of(tz);
+        } catch (java.time.DateTimeException e) {
+            return fallback;
+        }
     }
 
     /** Whether the contact holds {@code tag}. */
@@ -227,13 +245,6 @@ public record Contact(
         }
     }
 
-    /** How many events of a type were applied, and the latest one's time. */
-    public record EventCount(long count, Instant last) {
-        public EventCount {
-            Objects.requireNonNull(last, "last");
-        }
-    }
-
     /** An action already emitted: the contact never gets the same (rule, type, key) again. */
     public record LedgerEntry(String rule, String type, String key, Instant at) {
         public LedgerEntry {
@@ -244,54 +255,8 @@ public record Contact(
         }
     }
 
-    /**
-     * What the conversion report (SPEC §7) needs from one contact, bounded: the messages and holdout records
-     * whose goal window is still open (or closed so recently that a late event may still land in it), and per
-     * rule and arm a running tally that is never forgotten.
-     *
-     * @param open    exposures that can still convert, least recently recorded first (overlapping windows of a rule and arm are kept as one)
-     * @param tallies per (rule, arm), sorted by rule then arm
-     */
-    public record Conversions(List<Exposure> open, List<Tally> tallies) {
-
-        /** No message yet. */
-        public static final Conversions NONE = new Conversions(List.of(), List.of());
-
-        public Conversions {
-            open = List.copyOf(open);
-            tallies = List.copyOf(tallies);
-        }
-    }
-
-    /**
-     * A message or holdout record that converts if the contact has a {@code goal} event in (at, until].
-     *
-     * @param arm the experiment arm ({@code params.variant}), or {@code all} for a rule without an experiment
-     */
-    public record Exposure(String rule, String arm, Instant at, String goal, Instant until) {
-        public Exposure {
-            Objects.requireNonNull(rule, "rule");
-            Objects.requireNonNull(arm, "arm");
-            Objects.requireNonNull(at, "at");
-            Objects.requireNonNull(goal, "goal");
-            Objects.requireNonNull(until, "until");
-        }
-    }
-
-    /**
-     * One contact's totals for a rule and arm.
-     *
-     * @param actions   messages (or holdout records) it got
-     * @param converted whether any of them converted
-     * @param revenue   the {@code amount} of the goal events that converted them, each event once
-     */
-    public record Tally(String rule, String arm, long actions, boolean converted, double revenue) {
-        public Tally {
-            Objects.requireNonNull(rule, "rule");
-            Objects.requireNonNull(arm, "arm");
-            if (actions < 0) {
-                throw new IllegalArgumentException("actions must be >= 0, was " + actions);
-            }
-        }
+    /** A contact's consent for one channel: granted, revoked, or unknown when no event said either. */
+    public enum Consent {
+        GRANTED, REVOKED, UNKNOWN
     }
 }

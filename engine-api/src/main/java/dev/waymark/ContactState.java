@@ -1,6 +1,6 @@
 package dev.waymark;
 
-import dev.waymark.internal.Folding;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +25,12 @@ import java.util.TreeMap;
  */
 public record ContactState(Contact contact, List<Event> pending, Map<String, Instant> seenEventIds,
                            Instant nextWakeUp, Instant evaluatedAt, String rulesetId) {
+
+    /**
+     * How long event ids are remembered before the contact's newest applied event (SPEC §1): an event older
+     * than that is {@linkplain #isLate late}.
+     */
+    public static final Duration ID_MEMORY = Duration.ofDays(7);
 
     public ContactState {
         Objects.requireNonNull(contact, "contact");
@@ -94,15 +100,6 @@ public record ContactState(Contact contact, List<Event> pending, Map<String, Ins
      */
     public boolean isLate(Event event) {
         Instant newest = contact.lastSeen();
-        return newest != null && event.at().isBefore(newest.minus(Folding.SEEN_IDS_WINDOW));
-    }
-
-    /**
-     * This state with every pending event whose time is at or before {@code now} folded into the facts (in
-     * order of event time, ties in arrival order) and state beyond its retention windows trimmed. No rule
-     * runs; the engine does this as the first step of each evaluation.
-     */
-    public ContactState advance(Instant now) {
-        return Folding.advance(this, now);
+        return newest != null && event.at().isBefore(newest.minus(ID_MEMORY));
     }
 }

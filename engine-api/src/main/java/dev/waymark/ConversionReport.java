@@ -1,6 +1,8 @@
 package dev.waymark;
 
-import dev.waymark.Contact.Tally;
+import dev.waymark.Settings.Policies;
+
+import dev.waymark.internal.Tally;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -33,4 +33,48 @@ public record Evaluation(ContactState state, List<Action> actions, List<RuleFail
     public Optional<Instant> nextWakeUp() {
         return state.wakeUp();
     }
+
+    /**
+     * A rule that threw while being evaluated for one contact. The contact's evaluation is rolled back (its
+     * state stays as it was, so its events are retried next time); every other contact goes on.
+     *
+     * @param contactId the contact
+     * @param rule      the rule id, or {@code "?"} when Drools could not say which rule
+     * @param message   the exception's type and message
+     */
+    public record RuleFailure(String contactId, String rule, String message) {
+        public RuleFailure {
+            Objects.requireNonNull(contactId, "contactId");
+            Objects.requireNonNull(rule, "rule");
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public String toString() {
+            return "contact " + contactId + ", rule " + rule + ": " + message;
+        }
+    }
+
+    /**
+     * A message template that failed while rendering for one contact (SPEC §8). The action still goes out,
+     * without a body; nothing else stops.
+     *
+     * @param contactId the contact
+     * @param rule      the rule whose message it was
+     * @param template  the template name ({@code params.template})
+     * @param message   what went wrong, with the template's file and line when known
+     */
+    public record TemplateFailure(String contactId, String rule, String template, String message) {
+        public TemplateFailure {
+            Objects.requireNonNull(contactId, "contactId");
+            Objects.requireNonNull(rule, "rule");
+            Objects.requireNonNull(template, "template");
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public String toString() {
+            return "contact " + contactId + ", rule " + rule + ", template " + template + ": " + message;
+        }
+    }
 }

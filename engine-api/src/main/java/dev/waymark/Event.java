@@ -1,9 +1,10 @@
 package dev.waymark;
 
-import dev.waymark.internal.Values;
+import dev.waymark.internal.JsonValues;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +23,46 @@ import java.util.regex.Pattern;
  */
 public record Event(String id, String contactId, String type, Instant at, Map<String, Object> props) {
 
+    // ---- SPEC §1's standard event types: the one list of them (validation below, folding in the pipeline) ----
+
+    public static final String CONTACT_UPDATED = "contact.updated";
+    public static final String SUBSCRIBED = "subscribed";
+    public static final String UNSUBSCRIBED = "unsubscribed";
+    public static final String PAGE_VIEWED = "page.viewed";
+    public static final String CART_ITEM_ADDED = "cart.item_added";
+    public static final String CART_ITEM_REMOVED = "cart.item_removed";
+    public static final String CHECKOUT_STARTED = "checkout.started";
+    public static final String ORDER_PLACED = "order.placed";
+    public static final String EMAIL_SENT = "email.sent";
+    public static final String EMAIL_OPENED = "email.opened";
+    public static final String EMAIL_CLICKED = "email.clicked";
+    public static final String REVIEW_SUBMITTED = "review.submitted";
+    public static final String REFERRAL_MADE = "referral.made";
+    public static final String TAG_ADDED = "tag.added";
+    public static final String TAG_REMOVED = "tag.removed";
+
+    /** Every standard type; any other type is a custom event. */
+    public static final Set<String> STANDARD_TYPES = Set.of(CONTACT_UPDATED, SUBSCRIBED, UNSUBSCRIBED, PAGE_VIEWED,
+            CART_ITEM_ADDED, CART_ITEM_REMOVED, CHECKOUT_STARTED, ORDER_PLACED, EMAIL_SENT, EMAIL_OPENED, EMAIL_CLICKED,
+            REVIEW_SUBMITTED, REFERRAL_MADE, TAG_ADDED, TAG_REMOVED);
+
+    /**
+     * The one shared instance of each standard type name. Every contact keys its event counts by type;
+     * sharing the strings saves ~50 bytes per type per contact.
+     */
+    private static final Map<String, String> CANONICAL_TYPES = canonicalTypes();
+
+    private static Map<String, String> canonicalTypes() {
+        Map<String, String> m = new java.util.HashMap<>();
+        STANDARD_TYPES.forEach(t -> m.put(t, t));
+        return Map.copyOf(m);
+    }
+
+    /** Whether {@code type} is one of SPEC §1's standard types. */
+    public static boolean isStandardType(String type) {
+        return STANDARD_TYPES.contains(type);
+    }
+
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
 
     public Event {
@@ -36,9 +77,9 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         if (at == null) {
             throw new InvalidEventException("at", "is required");
         }
-        type = dev.waymark.internal.EventTypes.canonical(type);
+        type = CANONICAL_TYPES.getOrDefault(type, type);
         try {
-            props = props == null ? Map.of() : Values.copyMap(props, "props");
+            props = props == null ? Map.of() : JsonValues.copyMap(props, "props");
         } catch (IllegalArgumentException e) {
             throw new InvalidEventException("props", e.getMessage());
         }
@@ -74,18 +115,18 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
     // SPEC §1's table of standard types. Custom types are free-form.
     private static void validateProps(String type, Map<String, Object> p) {
         switch (type) {
-            case "contact.updated" -> optionalObject(p, "attributes");
-            case "subscribed", "unsubscribed" -> {
+            case CONTACT_UPDATED -> optionalObject(p, "attributes");
+            case SUBSCRIBED, UNSUBSCRIBED -> {
                 String channel = requiredString(p, "channel");
                 if (Channel.byId(channel) == null) {
                     throw new InvalidEventException("props.channel", "'" + channel + "' is not one of email, sms, push");
                 }
             }
-            case "page.viewed" -> {
+            case PAGE_VIEWED -> {
                 optionalString(p, "url");
                 optionalString(p, "category");
             }
-            case "cart.item_added" -> {
+            case CART_ITEM_ADDED -> {
                 requiredString(p, "cartId");
                 requiredString(p, "sku");
                 double price = requiredNumber(p, "price");
@@ -98,12 +139,12 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
                 }
                 optionalString(p, "category");
             }
-            case "cart.item_removed" -> {
+            case CART_ITEM_REMOVED -> {
                 requiredString(p, "cartId");
                 requiredString(p, "sku");
             }
-            case "checkout.started" -> requiredString(p, "cartId");
-            case "order.placed" -> {
+            case CHECKOUT_STARTED -> requiredString(p, "cartId");
+            case ORDER_PLACED -> {
                 requiredString(p, "orderId");
                 double amount = requiredNumber(p, "amount");
                 if (amount < 0 || Double.isNaN(amount) || Double.isInfinite(amount)) {
@@ -117,8 +158,8 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
                     }
                 }
             }
-            case "email.sent", "email.opened", "email.clicked" -> requiredString(p, "campaignId");
-            case "review.submitted" -> {
+            case EMAIL_SENT, EMAIL_OPENED, EMAIL_CLICKED -> requiredString(p, "campaignId");
+            case REVIEW_SUBMITTED -> {
                 requiredString(p, "orderId");
                 Object rating = p.get("rating");
                 if (rating == null) {
@@ -128,8 +169,8 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
                     throw new InvalidEventException("props.rating", "'" + rating + "' is not an integer from 1 to 5");
                 }
             }
-            case "referral.made" -> optionalString(p, "referredContactId");
-            case "tag.added", "tag.removed" -> requiredString(p, "tag");
+            case REFERRAL_MADE -> optionalString(p, "referredContactId");
+            case TAG_ADDED, TAG_REMOVED -> requiredString(p, "tag");
             default -> {
                 // a custom event: any props
             }

@@ -3,6 +3,7 @@ package dev.waymark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.waymark.Settings.Policies;
 import dev.waymark.json.WaymarkJson;
 import java.util.HashMap;
 import java.util.List;

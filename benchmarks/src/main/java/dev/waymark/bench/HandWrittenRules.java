@@ -7,11 +7,10 @@ import dev.waymark.Contact.Order;
 import dev.waymark.JourneyEngine;
 import dev.waymark.Settings;
 import dev.waymark.Stage;
-import dev.waymark.internal.Evaluator;
-import dev.waymark.internal.Firings;
-import dev.waymark.internal.MessageRenderer;
-import dev.waymark.internal.RuleRunner;
-import dev.waymark.internal.Stages;
+import dev.waymark.core.Emissions;
+import dev.waymark.core.Pipeline;
+import dev.waymark.core.RuleRunner;
+import dev.waymark.core.Stages;
 import dev.waymark.internal.StandardRules;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -23,11 +22,11 @@ import java.util.TreeSet;
 
 /**
  * The ten standard rules of SPEC §4 written as plain Java over the same folded {@link Contact} facts: the floor
- * for the rule-matching part of an evaluation. Plugged into the engine's own {@link Evaluator} (see
+ * for the rule-matching part of an evaluation. Plugged into the engine's own {@link Pipeline} (see
  * {@link #engine}), it shares everything else with Waymark — folding, skipping contacts not due, dedup,
  * consent, ledger, wake-ups — so the comparison isolates what Drools costs over Java.
  *
- * <p>Each rule declares the same due times as its DRL does (through {@link Firings#dueAt}), in the same
+ * <p>Each rule declares the same due times as its DRL does (through {@link Emissions#dueAt}), in the same
  * conditions, so the wake-ups come out identical too; the benchmarks check both before timing. Parameters are
  * read from settings once, at construction. Immutable and thread-safe.
  */
@@ -100,18 +99,21 @@ public final class HandWrittenRules implements RuleRunner {
             }
         }
         // no custom rules, no templates: the same configuration Waymark.builder() gives the standard rules
-        return new Evaluator(settings, new HandWrittenRules(settings), rulesetId, false, ids, batchSize, true, false,
-                MessageRenderer.NONE);
+        return Pipeline.around(new HandWrittenRules(settings))
+                .settings(settings)
+                .ruleset(rulesetId, ids)
+                .batchSize(batchSize)
+                .build();
     }
 
     @Override
-    public void fire(List<Contact> contacts, Instant now, Firings out) {
+    public void fire(List<Contact> contacts, Instant now, Emissions out) {
         for (int i = 0; i < contacts.size(); i++) {
             fire(contacts.get(i), i, now, out);
         }
     }
 
-    private void fire(Contact c, int i, Instant now, Firings out) {
+    private void fire(Contact c, int i, Instant now, Emissions out) {
         boolean email = c.consented(Channel.EMAIL);
         if (enabled[0] && email) {
             welcomeSeries(c, i, now, out);
@@ -159,7 +161,7 @@ public final class HandWrittenRules implements RuleRunner {
         }
     }
 
-    private void welcomeSeries(Contact c, int i, Instant now, Firings out) {
+    private void welcomeSeries(Contact c, int i, Instant now, Emissions out) {
         Instant subscribed = c.subscribedAt(Channel.EMAIL);
         if (subscribed == null) {
             return;
@@ -181,7 +183,7 @@ public final class HandWrittenRules implements RuleRunner {
         }
     }
 
-    private void abandonedCart(Contact c, int i, Instant now, Firings out) {
+    private void abandonedCart(Contact c, int i, Instant now, Emissions out) {
         for (Cart cart : c.openCarts()) {
             if (cart.itemCount() <= 0 || !now.isBefore(cart.lastActivity().plus(cartMaxAge))) {
                 continue;
@@ -196,7 +198,7 @@ public final class HandWrittenRules implements RuleRunner {
         }
     }
 
-    private void winBack(Contact c, int i, Instant now, Firings out) {
+    private void winBack(Contact c, int i, Instant now, Emissions out) {
         Instant last = c.lastOrderAt();
         Instant at = last.plus(winBackDays);
         if (now.isBefore(at)) {
@@ -211,7 +213,7 @@ public final class HandWrittenRules implements RuleRunner {
         }
     }
 
-    private void reviewRequest(Contact c, int i, Instant now, Firings out) {
+    private void reviewRequest(Contact c, int i, Instant now, Emissions out) {
         for (Order o : c.recentOrders()) {
             if (o.reviewed()) {
                 continue;
@@ -228,7 +230,7 @@ public final class HandWrittenRules implements RuleRunner {
         }
     }
 
-    private void churnRisk(Contact c, int i, Instant now, Firings out) {
+    private void churnRisk(Contact c, int i, Instant now, Emissions out) {
         Instant last = c.lastOrderAt();
         Duration silence = scaled(Duration.between(c.firstOrderAt(), last), churnFactor).dividedBy(c.orderCount() - 1);
         Instant quietUntil = last.plus(silence);

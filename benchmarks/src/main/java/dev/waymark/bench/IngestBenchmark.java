@@ -5,7 +5,7 @@ import dev.waymark.ContactState;
 import dev.waymark.Event;
 import dev.waymark.Settings;
 import dev.waymark.drools.Waymark;
-import dev.waymark.internal.ContactDraft;
+import dev.waymark.core.Folding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code foldHistory}: a new contact receives its whole history (about 21 events on average, see
- *       {@link Dataset}) with {@link ContactState#withEvents} and folds it with {@link ContactState#advance}: a
+ *       {@link Dataset}) with {@link ContactState#withEvents} and folds it with {@link Folding#advance}: a
  *       bulk load or backfill.</li>
- *   <li>{@code foldHistoryDraftOnly}: the baseline, the same events applied straight to a {@link ContactDraft}
+ *   <li>{@code foldHistoryDraftOnly}: the baseline, the same events applied straight to a {@link Folding#foldInOrder}
  *       and frozen, without the state's pending list and remembered event ids: the cost of the folding logic
  *       alone.</li>
  *   <li>{@code foldOneEvent}: a contact's state as the previous run left it receives one new event and folds it
@@ -100,7 +100,7 @@ public class IngestBenchmark {
             liveFolded[i] = previous.get(i).pending().size() + 1; // every pending event is due at NOW
         }
         for (int i = 0; i < CONTACTS; i++) {
-            Contact viaState = ContactState.empty(ids[i]).withEvents(histories.get(i)).advance(Dataset.NOW).contact();
+            Contact viaState = Folding.advance(ContactState.empty(ids[i]).withEvents(histories.get(i)), Dataset.NOW).contact();
             Contact viaDraft = draft(ids[i], histories.get(i));
             if (!viaState.equals(viaDraft)) {
                 throw new IllegalStateException("folding through the state and through the draft differ for " + ids[i]
@@ -115,7 +115,7 @@ public class IngestBenchmark {
         int i = counter.next();
         List<Event> events = histories.get(i);
         counter.events += events.size();
-        return ContactState.empty(ids[i]).withEvents(events).advance(Dataset.NOW);
+        return Folding.advance(ContactState.empty(ids[i]).withEvents(events), Dataset.NOW);
     }
 
     /** The same events straight into a draft: the folding logic alone. */
@@ -132,16 +132,11 @@ public class IngestBenchmark {
     public ContactState foldOneEvent(Events counter) {
         int i = counter.next();
         counter.events += liveFolded[i];
-        return previous.get(i).withEvents(live.get(i)).advance(Dataset.NOW);
+        return Folding.advance(previous.get(i).withEvents(live.get(i)), Dataset.NOW);
     }
 
-    // The histories are in time order, as ContactState.advance would sort them.
+    // The histories are in time order, as Folding.advance would sort them.
     private static Contact draft(String id, List<Event> events) {
-        ContactDraft draft = new ContactDraft(Contact.empty(id));
-        for (Event e : events) {
-            draft.apply(e);
-        }
-        draft.trim(Dataset.NOW);
-        return draft.freeze();
+        return Folding.foldInOrder(Contact.empty(id), events, Dataset.NOW);
     }
 }

@@ -9,9 +9,9 @@ import dev.waymark.Event;
 import dev.waymark.Settings;
 import dev.waymark.Stage;
 import dev.waymark.drools.RuleContext;
-import dev.waymark.internal.ContactDraft;
-import dev.waymark.internal.Firings.Emission;
-import dev.waymark.internal.Stages;
+import dev.waymark.core.Folding;
+import dev.waymark.core.Emissions.Emission;
+import dev.waymark.core.Stages;
 import dev.waymark.internal.StandardRules;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +36,7 @@ import org.kie.internal.io.ResourceFactory;
  * session, no wake-ups (every contact is evaluated every time).
  *
  * <p>What a host must do around it to get Waymark's outputs is done as Waymark does it, so the actions compare
- * one for one: fold the due events first ({@link ContactState#advance}), drop messages without consent and
+ * one for one: fold the due events first ({@link dev.waymark.core.Folding#advance}), drop messages without consent and
  * firings already in the ledger or already emitted, order the actions, apply the engine's own tag and stage
  * actions and record the ledger. The new state has no wake-up.
  *
@@ -73,7 +73,7 @@ public final class NaiveDrools {
 
     /** Evaluates one contact at {@code now}, always (this baseline cannot know that nothing is due). */
     public Evaluation evaluate(ContactState state, Instant now) {
-        ContactState advanced = state.advance(now);
+        ContactState advanced = Folding.advance(state, now);
         Contact contact = advanced.contact();
         Context context = new Context(settings, now);
         StatelessKieSession session = kieBase.newStatelessKieSession();
@@ -100,11 +100,7 @@ public final class NaiveDrools {
         }
         if (!actions.isEmpty()) {
             actions.sort(Action.OUTPUT_ORDER);
-            ContactDraft draft = new ContactDraft(contact);
-            for (Action a : actions) {
-                draft.applyAction(a);
-            }
-            contact = draft.freeze();
+            contact = Folding.withOwnActions(contact, actions);
         }
         ContactState next = new ContactState(contact, advanced.pending(), advanced.seenEventIds(), null, now, RULESET_ID);
         return new Evaluation(next, actions, List.of(), false);

@@ -47,39 +47,39 @@ public final class ProfileBreakdown {
 
     // Phases of an evaluation, matched from the root of the stack: the outermost wins.
     private static final List<Bucket> PHASES = List.of(
-            Bucket.of("skip contacts not due", "dev.waymark.internal.Evaluator.canSkip", "dev.waymark.internal.Evaluator.skip"),
+            Bucket.of("skip contacts not due", "dev.waymark.core.Evaluator.canSkip", "dev.waymark.core.Evaluator.skip"),
             Bucket.of("receive events (withEvents)", "dev.waymark.ContactState.withEvents"),
-            Bucket.of("fold due events (advance)", "dev.waymark.ContactState.advance", "dev.waymark.internal.Folding.advance"),
+            Bucket.of("fold due events (advance)", "dev.waymark.core.Folding.advance"),
             Bucket.of("fire rules (Drools, pooled session)", "dev.waymark.drools.internal.DroolsRuleRunner.fire"),
             Bucket.of("fire rules (hand-written)", "dev.waymark.bench.HandWrittenRules.fire"),
             Bucket.of("fire rules (naive stateless session)", "org.drools.kiesession.session.StatelessKnowledgeSessionImpl.execute",
                     "org.kie.internal.command", "org.drools.kiesession.session.StatelessKnowledgeSessionImpl"),
-            Bucket.of("finish (dedup, consent, actions, ledger, new state)", "dev.waymark.internal.Evaluator.finish"),
-            Bucket.of("folding (draft only)", "dev.waymark.internal.ContactDraft"));
+            Bucket.of("after firing (admit, deliver, render, own actions, wake-up)", "dev.waymark.core.Evaluator.afterFiring"),
+            Bucket.of("folding (draft only)", "dev.waymark.core.ContactDraft"));
 
     // Used only when no phase above is on the stack.
     private static final List<Bucket> PHASE_FALLBACKS = List.of(
             Bucket.of("rest: bulk loop, batching, results (and the naive baseline's own finish)",
-                    "dev.waymark.internal.Evaluator", "dev.waymark.bench.NaiveDrools"));
+                    "dev.waymark.core.Evaluator", "dev.waymark.bench.NaiveDrools"));
 
     // Known costs, matched from the leaf: the innermost wins.
     private static final List<Bucket> COSTS = List.of(
             Bucket.of("action id: SHA-256", "dev.waymark.Action.idOf"),
-            Bucket.of("params/props canonical copy (Values.copyMap)", "dev.waymark.internal.Values"),
+            Bucket.of("params/props canonical copy (JsonValues.copyMap)", "dev.waymark.internal.JsonValues"),
             Bucket.of("Contact constructor: copies every collection", "dev.waymark.Contact.<init>"),
-            Bucket.of("ContactDraft constructor: copies every collection", "dev.waymark.internal.ContactDraft.<init>"),
-            Bucket.of("ContactDraft.freeze", "dev.waymark.internal.ContactDraft.freeze"),
-            Bucket.of("ContactDraft.apply (event)", "dev.waymark.internal.ContactDraft.apply"),
-            Bucket.of("ContactDraft.trim / needsTrim", "dev.waymark.internal.ContactDraft.trim", "dev.waymark.internal.ContactDraft.needsTrim"),
-            Bucket.of("ContactDraft.applyAction", "dev.waymark.internal.ContactDraft.applyAction"),
+            Bucket.of("ContactDraft constructor: copies every collection", "dev.waymark.core.ContactDraft.<init>"),
+            Bucket.of("ContactDraft.freeze", "dev.waymark.core.ContactDraft.freeze"),
+            Bucket.of("EventFolding.apply (event)", "dev.waymark.core.EventFolding"),
+            Bucket.of("StateBounds.trim / needsTrim", "dev.waymark.core.StateBounds"),
+            Bucket.of("OwnActions (tags, stage, ledger)", "dev.waymark.core.OwnActions", "dev.waymark.core.Ledger"),
             Bucket.of("ContactState constructor: copies pending and seen ids", "dev.waymark.ContactState.<init>"),
-            Bucket.of("remembered event ids (Folding)", "dev.waymark.internal.Folding.rememberedIds"),
+            Bucket.of("remembered event ids (Folding)", "dev.waymark.core.Folding.rememberedIds"),
             Bucket.of("Evaluation constructor", "dev.waymark.Evaluation.<init>"),
-            Bucket.of("delivery policies", "dev.waymark.internal.Delivery"),
+            Bucket.of("delivery policies", "dev.waymark.core.Delivery"),
             Bucket.of("ledger lookup (Contact.inLedger)", "dev.waymark.Contact.inLedger"),
-            Bucket.of("stage computation", "dev.waymark.internal.Stages"),
+            Bucket.of("stage computation", "dev.waymark.core.Stages"),
             Bucket.of("RuleContext helpers (due, settings, emit)", "dev.waymark.drools.internal.DroolsRuleContext",
-                    "dev.waymark.internal.Firings", "dev.waymark.Settings"),
+                    "dev.waymark.core.Emissions", "dev.waymark.Settings"),
             Bucket.of("Drools: session creation", "org.drools.kiesession.rulebase.SessionsAwareKnowledgeBase.newKieSession",
                     "org.drools.kiesession.session.StatelessKnowledgeSessionImpl.newWorkingMemory",
                     "org.drools.kiesession.session.StatefulKnowledgeSessionImpl.<init>"),

@@ -1,5 +1,7 @@
 package dev.waymark.bench;
 
+import dev.waymark.internal.Conversions;
+
 import dev.waymark.Contact;
 import dev.waymark.ContactState;
 import dev.waymark.JourneyEngine;
@@ -118,7 +120,7 @@ public final class RetainedMemory {
                 c.firstSeen(), c.lastSeen(), c.orderCount(), c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(),
                 c.categories(), c.recentOrders(), c.openCarts(), c.closedCarts(), c.campaignsSent(),
                 c.unopenedCampaigns(), c.lastEngagementAt(), c.eventCounts(), c.reviews(), c.positiveReview(), List.of(),
-                Contact.Conversions.NONE);
+                Conversions.NONE);
     }
 
     /** Heap in use after full collections (the least of a few, so a concurrent allocation does not count). */

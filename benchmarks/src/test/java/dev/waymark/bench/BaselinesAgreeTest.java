@@ -1,5 +1,9 @@
 package dev.waymark.bench;
 
+import dev.waymark.core.Folding;
+
+import dev.waymark.internal.EventCount;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.waymark.Contact;
@@ -94,9 +98,9 @@ class BaselinesAgreeTest {
     void foldingAHistoryIsFoldingItsEvents() {
         for (int i = 0; i < 200; i++) {
             List<Event> h = Dataset.history(Dataset.SEED, i);
-            Contact folded = ContactState.empty(Dataset.contactId(i)).withEvents(h).advance(Dataset.NOW).contact();
+            Contact folded = Folding.advance(ContactState.empty(Dataset.contactId(i)).withEvents(h), Dataset.NOW).contact();
             assertThat(folded.seen()).isTrue();
-            assertThat(folded.eventCounts().values().stream().mapToLong(Contact.EventCount::count).sum()).isEqualTo(h.size());
+            assertThat(folded.eventCounts().values().stream().mapToLong(EventCount::count).sum()).isEqualTo(h.size());
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.waymark.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.waymark.Channel;
 import dev.waymark.InvalidSettingsException;
-import dev.waymark.Policies;
+import dev.waymark.Settings.Policies;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalTime;

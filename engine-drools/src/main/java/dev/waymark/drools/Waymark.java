@@ -10,8 +10,8 @@ import dev.waymark.drools.internal.MvelTemplates;
 import dev.waymark.drools.internal.RuleSource;
 import dev.waymark.drools.internal.RulesetCompiler;
 import dev.waymark.drools.internal.RulesetCompiler.CompiledRuleset;
-import dev.waymark.internal.Evaluator;
-import dev.waymark.internal.MessageRenderer;
+import dev.waymark.core.MessageRenderer;
+import dev.waymark.core.Pipeline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -141,8 +141,15 @@ public final class Waymark {
         public JourneyEngine build() {
             MessageRenderer renderer = templates == null ? MessageRenderer.NONE : MvelTemplates.load(templates);
             CompiledRuleset compiled = RulesetCompiler.compile(settings, rules);
-            return new Evaluator(settings, new DroolsRuleRunner(compiled.kieBase(), settings), compiled.fingerprint(),
-                    compiled.alwaysDue(), compiled.ruleIds(), batchSize, skipNotDue, !rules.isEmpty(), renderer);
+            return Pipeline.around(new DroolsRuleRunner(compiled.kieBase(), settings))
+                    .settings(settings)
+                    .ruleset(compiled.fingerprint(), compiled.ruleIds())
+                    .wakeUps(compiled.alwaysDue() ? Pipeline.WakeUps.EVERY_EVALUATION : Pipeline.WakeUps.DECLARED)
+                    .rulesReactToOwnActions(!rules.isEmpty()) // custom rules may react to the engine's tag and stage actions
+                    .skipContactsNotDue(skipNotDue)
+                    .batchSize(batchSize)
+                    .renderer(renderer)
+                    .build();
         }
     }
 }

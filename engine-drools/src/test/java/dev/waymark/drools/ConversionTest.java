@@ -2,7 +2,7 @@ package dev.waymark.drools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.waymark.Contact.Tally;
+import dev.waymark.internal.Tally;
 import dev.waymark.ContactState;
 import dev.waymark.Event;
 import dev.waymark.ConversionReport;

@@ -7,10 +7,9 @@ import dev.waymark.Action;
 import dev.waymark.Channel;
 import dev.waymark.InvalidSettingsException;
 import dev.waymark.JourneyEngine;
-import dev.waymark.Policies;
+import dev.waymark.Settings.Policies;
 import dev.waymark.Settings;
 import dev.waymark.drools.testing.JourneyScenario;
-import dev.waymark.internal.Delivery;
 import dev.waymark.json.WaymarkJson;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,25 +87,6 @@ class DeliveryPoliciesTest {
         JourneyEngine e = engine("{\"quietHours\":{\"start\":\"21:00\",\"end\":\"09:00\",\"defaultZone\":\"Asia/Tokyo\"}}");
         abandoned(e, "Mars/Olympus").evaluateAt("2026-11-20T14:00:00Z").ofRule("abandoned-cart").expectNothing()
                 .expectWakeUp("2026-11-21T00:00:00Z");
-    }
-
-    @Test
-    void quietHours_springForwardNight_wakesAtFirstInstantAfterTheGap() {
-        // Europe/Paris springs forward on 2026-03-29 at 02:00 local → 03:00; quiet hours end at 02:30
-        Policies.QuietHours q = new Policies.QuietHours(LocalTime.of(22, 0), LocalTime.of(2, 30), ZoneId.of("Europe/Paris"));
-        Instant night = Instant.parse("2026-03-28T23:00:00Z"); // 00:00 local, quiet
-        assertThat(q.contains(night.atZone(q.defaultZone()).toLocalTime())).isTrue();
-        assertThat(Delivery.nextLocal(night, q.defaultZone(), q.end())).isEqualTo(Instant.parse("2026-03-29T01:00:00Z")); // 03:00 CEST
-    }
-
-    @Test
-    void quietHours_fallBackNight_endsAtTheFirstOccurrence() {
-        // Europe/Paris falls back on 2026-10-25 at 03:00 CEST → 02:00 CET; 02:30 happens twice
-        Instant night = Instant.parse("2026-10-24T23:00:00Z"); // 01:00 CEST
-        assertThat(Delivery.nextLocal(night, ZoneId.of("Europe/Paris"), LocalTime.of(2, 30)))
-                .isEqualTo(Instant.parse("2026-10-25T00:30:00Z")); // 02:30 CEST
-        assertThat(Delivery.nextLocal(Instant.parse("2026-10-25T00:30:00Z"), ZoneId.of("Europe/Paris"), LocalTime.of(2, 30)))
-                .isEqualTo(Instant.parse("2026-10-25T01:30:00Z")); // 02:30 CET, the second one
     }
 
     @Test

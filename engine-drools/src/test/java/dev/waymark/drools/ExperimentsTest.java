@@ -7,7 +7,7 @@ import dev.waymark.Action;
 import dev.waymark.ContactState;
 import dev.waymark.InvalidSettingsException;
 import dev.waymark.JourneyEngine;
-import dev.waymark.Policies;
+import dev.waymark.Settings.Policies;
 import dev.waymark.drools.testing.JourneyScenario;
 import dev.waymark.json.WaymarkJson;
 import java.time.Instant;

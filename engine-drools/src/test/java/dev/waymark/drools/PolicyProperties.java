@@ -2,6 +2,7 @@ package dev.waymark.drools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.waymark.core.Folding;
 import dev.waymark.Action;
 import dev.waymark.Channel;
 import dev.waymark.Contact;
@@ -9,7 +10,7 @@ import dev.waymark.ContactState;
 import dev.waymark.Evaluation;
 import dev.waymark.Event;
 import dev.waymark.JourneyEngine;
-import dev.waymark.Policies;
+import dev.waymark.Settings.Policies;
 import dev.waymark.Settings;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +67,7 @@ class PolicyProperties {
         ContactState s = ContactState.empty("c-1").withEvents(events);
         List<Action> messages = new ArrayList<>();
         for (Instant now = start; now.isBefore(start.plus(Duration.ofDays(150))); now = now.plus(Duration.ofHours(1 + r.nextInt(30)))) {
-            Contact before = s.advance(now).contact();
+            Contact before = Folding.advance(s, now).contact();
             Evaluation e = engine.evaluate(s, now);
             for (Action a : e.actions()) {
                 if (a.messageChannel() != null) {
@@ -75,7 +76,7 @@ class PolicyProperties {
                         assertThat(before.tags()).as("suppress tags when %s", a).doesNotContain(tag);
                     }
                     if (policies.quietHours() != null) {
-                        ZoneId zone = dev.waymark.internal.Delivery.zoneOf(before, policies.quietHours().defaultZone());
+                        ZoneId zone = before.zone(policies.quietHours().defaultZone());
                         assertThat(policies.quietHours().contains(now.atZone(zone).toLocalTime())).as("quiet hours at %s", now).isFalse();
                     }
                     messages.add(a);

@@ -1,13 +1,13 @@
 package dev.waymark.drools.internal;
 
 import dev.waymark.Contact;
-import dev.waymark.RuleFailure;
+import dev.waymark.Evaluation.RuleFailure;
 import dev.waymark.Settings;
 import dev.waymark.Stage;
 import dev.waymark.drools.RuleContext;
-import dev.waymark.internal.Firings;
+import dev.waymark.core.Emissions;
 import dev.waymark.internal.StandardRules;
-import dev.waymark.internal.Stages;
+import dev.waymark.core.Stages;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * The {@code waymark} global of one Drools session: bound to a batch of contacts for one
- * {@code fireAllRules}, it routes what rules report into that batch's {@link Firings}. Confined to the
+ * {@code fireAllRules}, it routes what rules report into that batch's {@link Emissions}. Confined to the
  * thread that holds the session.
  */
 final class DroolsRuleContext implements RuleContext {
@@ -25,7 +25,7 @@ final class DroolsRuleContext implements RuleContext {
     private final Settings settings;
     private final IdentityHashMap<Contact, Integer> index = new IdentityHashMap<>();
     private Instant now;
-    private Firings out;
+    private Emissions out;
     private int[] outIndex;
     private String currentRule;
 
@@ -60,7 +60,7 @@ final class DroolsRuleContext implements RuleContext {
         return v != null ? v : settings.param(rule, param);
     }
 
-    void begin(List<Contact> contacts, int[] outIndex, Instant now, Firings out) {
+    void begin(List<Contact> contacts, int[] outIndex, Instant now, Emissions out) {
         index.clear();
         for (int i = 0; i < contacts.size(); i++) {
             index.put(contacts.get(i), i);

@@ -1,10 +1,10 @@
 package dev.waymark.drools.internal;
 
 import dev.waymark.Contact;
-import dev.waymark.RuleFailure;
+import dev.waymark.Evaluation.RuleFailure;
 import dev.waymark.Settings;
-import dev.waymark.internal.Firings;
-import dev.waymark.internal.RuleRunner;
+import dev.waymark.core.Emissions;
+import dev.waymark.core.RuleRunner;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,7 +45,7 @@ public final class DroolsRuleRunner implements RuleRunner {
     }
 
     @Override
-    public void fire(List<Contact> contacts, Instant now, Firings out) {
+    public void fire(List<Contact> contacts, Instant now, Emissions out) {
         int[] all = new int[contacts.size()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
@@ -72,7 +72,7 @@ public final class DroolsRuleRunner implements RuleRunner {
         }
     }
 
-    private void fireOnce(List<Contact> contacts, int[] outIndex, Instant now, Firings out) {
+    private void fireOnce(List<Contact> contacts, int[] outIndex, Instant now, Emissions out) {
         PooledSession s = pool.poll();
         if (s == null) {
             s = newSession();

@@ -4,7 +4,7 @@ import dev.waymark.Action;
 import dev.waymark.Contact;
 import dev.waymark.RuleCompilationException;
 import dev.waymark.WaymarkException;
-import dev.waymark.internal.MessageRenderer;
+import dev.waymark.core.MessageRenderer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

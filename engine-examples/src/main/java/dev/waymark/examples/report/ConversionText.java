@@ -3,7 +3,7 @@ package dev.waymark.examples.report;
 import dev.waymark.ConversionReport;
 import dev.waymark.ConversionReport.Lift;
 import dev.waymark.ConversionReport.Row;
-import dev.waymark.Policies;
+import dev.waymark.Settings.Policies;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;

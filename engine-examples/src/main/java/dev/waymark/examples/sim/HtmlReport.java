@@ -2,7 +2,7 @@ package dev.waymark.examples.sim;
 
 import dev.waymark.ConversionReport;
 import dev.waymark.ConversionReport.Row;
-import dev.waymark.Policies;
+import dev.waymark.Settings.Policies;
 import dev.waymark.examples.report.ConversionText;
 import dev.waymark.examples.sim.SimulationReport.ActionCount;
 import dev.waymark.examples.sim.SimulationReport.Carts;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.waymark.ConversionReport;
 import dev.waymark.ConversionReport.Lift;
 import dev.waymark.ConversionReport.Row;
-import dev.waymark.Policies;
+import dev.waymark.Settings.Policies;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

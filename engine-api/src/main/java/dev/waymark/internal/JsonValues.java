@@ -13,18 +13,10 @@ import java.util.Map;
  * and null, deep-copied and unmodifiable. One canonical form means an event built in Java and the same
  * event read back from JSON are equal.
  */
-public final class Values {
-    private Values() {
+public final class JsonValues {
+    private JsonValues() {
     }
 
-    /** SHA-256 over the UTF-8 bytes of {@code text}: the digest behind action ids and experiment buckets. */
-    public static byte[] sha256(String text) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
-    }
 
     /** A deep, unmodifiable, canonical copy of {@code map}; keys keep their order. */
     public static Map<String, Object> copyMap(Map<String, ?> map, String where) {

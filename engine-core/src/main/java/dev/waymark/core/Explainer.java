@@ -1,17 +1,20 @@
-package dev.waymark.internal;
+package dev.waymark.core;
 
 import dev.waymark.Action;
 import dev.waymark.Channel;
 import dev.waymark.Contact;
+import dev.waymark.Contact.ChannelConsent;
+import dev.waymark.Contact.Consent;
 import dev.waymark.ContactState;
 import dev.waymark.Evaluation;
 import dev.waymark.Explanation;
 import dev.waymark.Explanation.Finding;
 import dev.waymark.Explanation.Outcome;
 import dev.waymark.Explanation.RuleVerdict;
-import dev.waymark.Policies;
-import dev.waymark.RuleFailure;
+import dev.waymark.Settings.Policies;
+import dev.waymark.Evaluation.RuleFailure;
 import dev.waymark.Settings;
+import dev.waymark.internal.StandardRules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +26,8 @@ import java.util.TreeSet;
 
 /**
  * Explains one contact at one instant. The verdicts that matter — what goes out, what a policy withholds,
- * what the ledger or missing consent drops — come from the very steps an evaluation takes ({@link
- * Evaluator#finish}), so an explanation cannot disagree with a run. For a rule that emits nothing it then
+ * what the ledger or missing consent drops — come from the very steps an evaluation takes, watched through
+ * a {@link Trace} ({@link Evaluator#afterFiring}), so an explanation cannot disagree with a run. For a rule that emits nothing it then
  * asks the rules "what if": with consent granted, at each later instant a rule declared due, and just
  * before each window end a rule found closed. Nothing is stored; one use, one thread.
  */
@@ -46,12 +49,12 @@ final class Explainer {
     }
 
     Explanation explain(ContactState state, Instant now) {
-        ContactState advanced = state.advance(now);
-        Contact contact = advanced.contact();
-        Firings firings = new Firings(1, true);
+        ContactState folded = Folding.advance(state, now);
+        Contact contact = folded.contact();
+        Emissions firings = new Emissions(1, true);
         runner.fire(List.of(contact), now, firings);
-        Evaluator.Diagnosis diagnosis = new Evaluator.Diagnosis();
-        Evaluation evaluation = evaluator.finish(state, advanced, firings, 0, now, diagnosis);
+        Observed observed = new Observed();
+        Evaluation evaluation = evaluator.afterFiring(state, folded, firings, 0, now, observed);
 
         Map<String, List<Finding>> findings = new TreeMap<>();
         ruleIds.forEach(r -> findings.put(r, new ArrayList<>()));
@@ -78,16 +81,16 @@ final class Explainer {
                 add(findings, a.rule(), new Finding(Outcome.FIRES, a.type(), a.key(), null, "emits " + what(a.type(), a.key())));
             }
         }
-        for (Delivery.Withheld w : diagnosis.withheld) {
-            Action a = w.action();
+        for (Observed.Held held : observed.withheld) {
+            Action a = held.message();
             add(findings, a.rule(), new Finding(Outcome.WITHHELD, a.type(), a.key(), null,
-                    what(a.type(), a.key()) + " withheld by " + w.policy()));
+                    what(a.type(), a.key()) + " withheld by " + held.policy()));
         }
-        for (Evaluator.Spent spent : diagnosis.inLedger) {
-            add(findings, spent.emission().rule(), inLedger(spent.emission(), spent.entry()));
+        for (Observed.Spent spent : observed.inLedger) {
+            add(findings, spent.firing().rule(), inLedger(spent.firing(), spent.entry()));
         }
-        for (Firings.Emission e : diagnosis.noConsent) {
-            add(findings, e.rule(), noConsent(contact, e, null));
+        for (Action a : observed.noConsent) {
+            add(findings, a.rule(), noConsent(contact, a.type(), a.key(), null));
         }
         probe(contact, now, firings, findings);
         for (Map.Entry<String, List<Finding>> e : findings.entrySet()) {
@@ -101,7 +104,7 @@ final class Explainer {
     }
 
     /** For rules with no finding yet: what if consent were granted, what happens later, what closed before. */
-    private void probe(Contact contact, Instant now, Firings asIs, Map<String, List<Finding>> findings) {
+    private void probe(Contact contact, Instant now, Emissions asIs, Map<String, List<Finding>> findings) {
         if (noneOpen(findings)) {
             return;
         }
@@ -110,13 +113,13 @@ final class Explainer {
         TreeSet<Instant> closed = new TreeSet<>();
         collect(asIs, now, later, closed);
         if (granted != null) {
-            Firings f = fire(granted, now);
+            Emissions f = fire(granted, now);
             collect(f, now, later, closed);
-            for (Firings.Emission e : f.emissions(0)) {
+            for (Emissions.Emission e : f.emissions(0)) {
                 // Only a message without consent counts: granting consent may change other facts (the stage).
                 if (isOpen(findings, e.rule()) && lacksConsent(contact, e)) {
-                    Contact.LedgerEntry done = Evaluator.done(contact, e.rule(), e.type(), e.key());
-                    add(findings, e.rule(), done != null ? inLedger(e, done) : noConsent(contact, e, null));
+                    Contact.LedgerEntry done = Ledger.done(contact, e.rule(), e.type(), e.key());
+                    add(findings, e.rule(), done != null ? inLedger(e, done) : noConsent(contact, e.type(), e.key(), null));
                 }
             }
         }
@@ -136,9 +139,9 @@ final class Explainer {
             if (probes++ == MAX_PROBES || noneOpen(findings)) {
                 break;
             }
-            for (Firings.Emission e : fire(contact, t).emissions(0)) {
+            for (Emissions.Emission e : fire(contact, t).emissions(0)) {
                 if (isOpen(findings, e.rule()) && !due.containsKey(e.rule())) {
-                    Contact.LedgerEntry done = Evaluator.done(contact, e.rule(), e.type(), e.key());
+                    Contact.LedgerEntry done = Ledger.done(contact, e.rule(), e.type(), e.key());
                     if (done == null) {
                         due.put(e.rule(), new Finding(Outcome.NOT_DUE, e.type(), e.key(), t,
                                 "not due until " + t + " (" + what(e.type(), e.key()) + ")"));
@@ -150,10 +153,10 @@ final class Explainer {
                 }
             }
             if (granted != null) {
-                for (Firings.Emission e : fire(granted, t).emissions(0)) {
+                for (Emissions.Emission e : fire(granted, t).emissions(0)) {
                     if (isOpen(findings, e.rule()) && !due.containsKey(e.rule()) && lacksConsent(contact, e)
-                            && Evaluator.done(contact, e.rule(), e.type(), e.key()) == null) {
-                        due.put(e.rule(), noConsent(contact, e, t));
+                            && Ledger.done(contact, e.rule(), e.type(), e.key()) == null) {
+                        due.put(e.rule(), noConsent(contact, e.type(), e.key(), t));
                     }
                 }
             }
@@ -177,13 +180,13 @@ final class Explainer {
             if (probes++ == MAX_PROBES || noneOpen(findings)) {
                 break;
             }
-            List<Firings.Emission> before = emissions(contact, granted, end.minusNanos(1));
-            List<Firings.Emission> atEnd = emissions(contact, granted, end);
-            for (Firings.Emission e : before) {
+            List<Emissions.Emission> before = emissions(contact, granted, end.minusNanos(1));
+            List<Emissions.Emission> atEnd = emissions(contact, granted, end);
+            for (Emissions.Emission e : before) {
                 if (!isOpen(findings, e.rule()) || stillFires(e, atEnd)) {
                     continue;
                 }
-                Contact.LedgerEntry done = Evaluator.done(contact, e.rule(), e.type(), e.key());
+                Contact.LedgerEntry done = Ledger.done(contact, e.rule(), e.type(), e.key());
                 add(findings, e.rule(), done != null
                         ? new Finding(Outcome.IN_LEDGER, e.type(), e.key(), done.at(), what(e.type(), e.key())
                                 + " went out at " + done.at() + " (in the ledger); its window closed at " + end)
@@ -193,16 +196,16 @@ final class Explainer {
         }
     }
 
-    private List<Firings.Emission> emissions(Contact contact, Contact granted, Instant at) {
-        List<Firings.Emission> out = new ArrayList<>(fire(contact, at).emissions(0));
+    private List<Emissions.Emission> emissions(Contact contact, Contact granted, Instant at) {
+        List<Emissions.Emission> out = new ArrayList<>(fire(contact, at).emissions(0));
         if (granted != null) {
             out.addAll(fire(granted, at).emissions(0));
         }
         return out;
     }
 
-    private static boolean stillFires(Firings.Emission e, List<Firings.Emission> others) {
-        for (Firings.Emission o : others) {
+    private static boolean stillFires(Emissions.Emission e, List<Emissions.Emission> others) {
+        for (Emissions.Emission o : others) {
             if (o.rule().equals(e.rule()) && o.type().equals(e.type()) && (o.key().equals(e.key()) || o.params().equals(e.params()))) {
                 return true;
             }
@@ -210,7 +213,7 @@ final class Explainer {
         return false;
     }
 
-    private static boolean lacksConsent(Contact contact, Firings.Emission e) {
+    private static boolean lacksConsent(Contact contact, Emissions.Emission e) {
         Channel channel = Channel.ofMessageType(e.type());
         return channel != null && !contact.consented(channel);
     }
@@ -219,13 +222,13 @@ final class Explainer {
         return findings.values().stream().noneMatch(List::isEmpty);
     }
 
-    private Firings fire(Contact c, Instant at) {
-        Firings f = new Firings(1, true);
+    private Emissions fire(Contact c, Instant at) {
+        Emissions f = new Emissions(1, true);
         runner.fire(List.of(c), at, f);
-        return f.failure(0) == null ? f : new Firings(1, true);
+        return f.failure(0) == null ? f : new Emissions(1, true);
     }
 
-    private static void collect(Firings f, Instant now, Set<Instant> later, Set<Instant> closed) {
+    private static void collect(Emissions f, Instant now, Set<Instant> later, Set<Instant> closed) {
         for (Instant t : f.declared(0)) {
             if (t.isAfter(now)) {
                 later.add(t);
@@ -238,7 +241,10 @@ final class Explainer {
         }
     }
 
-    /** The contact with consent granted on every channel that lacks it, or null if none does. */
+    /**
+     * The contact with consent granted (at {@code now}, its subscription times kept) on every channel that
+     * lacks it, or null if none does: what explaining asks "what if".
+     */
     private static Contact withAllConsent(Contact contact, Instant now) {
         ContactDraft draft = null;
         for (Channel c : Channel.values()) {
@@ -246,10 +252,39 @@ final class Explainer {
                 if (draft == null) {
                     draft = new ContactDraft(contact);
                 }
-                draft.grantConsent(c, now);
+                ChannelConsent prev = draft.consents.read().get(c);
+                draft.consents.write().put(c, new ChannelConsent(Consent.GRANTED, now, prev == null ? null : prev.subscribedAt()));
             }
         }
         return draft == null ? null : draft.freeze();
+    }
+
+    /** What the evaluation's steps dropped or held back, as its {@link Trace} saw it. */
+    private static final class Observed implements Trace {
+        record Spent(Emissions.Emission firing, Contact.LedgerEntry entry) {
+        }
+
+        record Held(Action message, String policy) {
+        }
+
+        final List<Spent> inLedger = new ArrayList<>();
+        final List<Action> noConsent = new ArrayList<>();
+        final List<Held> withheld = new ArrayList<>();
+
+        @Override
+        public void inLedger(Emissions.Emission firing, Contact.LedgerEntry entry) {
+            inLedger.add(new Spent(firing, entry));
+        }
+
+        @Override
+        public void noConsent(Action message) {
+            noConsent.add(message);
+        }
+
+        @Override
+        public void withheld(Action message, String policy) {
+            withheld.add(new Held(message, policy));
+        }
     }
 
     private static boolean isOpen(Map<String, List<Finding>> findings, String rule) {
@@ -261,18 +296,18 @@ final class Explainer {
         findings.computeIfAbsent(rule, r -> new ArrayList<>()).add(f);
     }
 
-    private static Finding inLedger(Firings.Emission e, Contact.LedgerEntry entry) {
+    private static Finding inLedger(Emissions.Emission e, Contact.LedgerEntry entry) {
         String how = entry.type().equals(e.type()) ? "" : " as " + entry.type();
         return new Finding(Outcome.IN_LEDGER, e.type(), e.key(), entry.at(),
                 what(e.type(), e.key()) + " is already in the ledger" + how + " since " + entry.at());
     }
 
-    private static Finding noConsent(Contact contact, Firings.Emission e, Instant dueAt) {
-        Channel channel = Channel.ofMessageType(e.type());
+    private static Finding noConsent(Contact contact, String type, String key, Instant dueAt) {
+        Channel channel = Channel.ofMessageType(type);
         String needs = channel != null ? "consent for " + channel.id() + ", which is " + contact.consent(channel).name().toLowerCase(java.util.Locale.ROOT)
                 : "consent, which is not granted on every channel";
-        return new Finding(Outcome.NO_CONSENT, e.type(), e.key(), dueAt,
-                what(e.type(), e.key()) + " needs " + needs + (dueAt == null ? "" : " (and is not due until " + dueAt + ")"));
+        return new Finding(Outcome.NO_CONSENT, type, key, dueAt,
+                what(type, key) + " needs " + needs + (dueAt == null ? "" : " (and is not due until " + dueAt + ")"));
     }
 
     private static String what(String type, String key) {
@@ -287,7 +322,7 @@ final class Explainer {
             Policies.Experiment x = experiments.get(e.getKey());
             verdicts.add(new RuleVerdict(e.getKey(), x == null ? null : x.arm(contact.id(), e.getKey()), dedupe(e.getValue())));
         }
-        Instant wakeUp = evaluator.stateKept(state, now, evaluation).nextWakeUp(); // the one a run stores
+        Instant wakeUp = evaluator.wakeUpARunStores(state, now, evaluation);
         return new Explanation(contact, now, state.nextWakeUp(), wakeUp, evaluation.actions(), verdicts);
     }
 

@@ -1,8 +1,8 @@
-package dev.waymark.internal;
+package dev.waymark.core;
 
-import dev.waymark.Contact.Conversions;
-import dev.waymark.Contact.Exposure;
-import dev.waymark.Contact.Tally;
+import dev.waymark.internal.Conversions;
+import dev.waymark.internal.Exposure;
+import dev.waymark.internal.Tally;
 import dev.waymark.Event;
 import java.math.BigDecimal;
 import java.time.Duration;

@@ -1,6 +1,7 @@
-package dev.waymark.internal;
+package dev.waymark.core;
 
 import dev.waymark.Contact;
+import dev.waymark.Event;
 import dev.waymark.Stage;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ public final class Stages {
             }
             dueAt.accept(lapsesAt);
         }
-        if (c.positiveReview() || c.count("referral.made") > 0) {
+        if (c.positiveReview() || c.count(Event.REFERRAL_MADE) > 0) {
             return Stage.ADVOCACY;
         }
         if (c.orderCount() >= 2) {
@@ -34,8 +35,8 @@ public final class Stages {
         if (c.orderCount() == 1) {
             return Stage.PURCHASE;
         }
-        if (c.count("cart.item_added") > 0 || c.count("checkout.started") > 0 || c.count("subscribed") > 0
-                || c.count("page.viewed") >= 3) {
+        if (c.count(Event.CART_ITEM_ADDED) > 0 || c.count(Event.CHECKOUT_STARTED) > 0 || c.count(Event.SUBSCRIBED) > 0
+                || c.count(Event.PAGE_VIEWED) >= 3) {
             return Stage.CONSIDERATION;
         }
         return Stage.AWARENESS;

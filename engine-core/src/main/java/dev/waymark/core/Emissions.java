@@ -1,6 +1,6 @@
-package dev.waymark.internal;
+package dev.waymark.core;
 
-import dev.waymark.RuleFailure;
+import dev.waymark.Evaluation.RuleFailure;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.Map;
  * What rules reported for a batch of contacts, by index: emissions, the earliest declared due time, and
  * failures. Not thread-safe: one batch, one thread.
  */
-public final class Firings {
+public final class Emissions {
 
     /** One emission as a rule asked for it, before dedup and consent. */
     public record Emission(String rule, String type, String key, Map<String, ?> params) {
@@ -23,12 +23,12 @@ public final class Firings {
     private final List<List<Instant>> declared;
     private final List<Instant> closed;
 
-    public Firings(int size) {
+    public Emissions(int size) {
         this(size, false);
     }
 
     /** @param tracing whether to record every declared due time and closed window (for explaining one contact) */
-    public Firings(int size, boolean tracing) {
+    public Emissions(int size, boolean tracing) {
         declared = tracing ? new ArrayList<>() : null;
         closed = tracing ? new ArrayList<>() : null;
         if (tracing) {

@@ -1,4 +1,4 @@
-package dev.waymark.internal;
+package dev.waymark.core;
 
 import dev.waymark.Action;
 import dev.waymark.Contact;

@@ -1,18 +1,13 @@
-package dev.waymark.internal;
+package dev.waymark.core;
 
 import dev.waymark.Action;
 import dev.waymark.Channel;
 import dev.waymark.Contact;
 import dev.waymark.Contact.LedgerEntry;
-import dev.waymark.Policies;
-import java.time.DateTimeException;
+import dev.waymark.Settings.Policies;
+import dev.waymark.internal.ExperimentBuckets;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -21,68 +16,66 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Applies the delivery policies of SPEC §7 to what the rules fired for one contact: suppress tags, quiet
- * hours, experiments, then frequency caps taking firings in priority order. A stopped message is
- * withheld — not emitted, not in the ledger — and the wake-up says when it could go out. Immutable and
- * thread-safe.
+ * The pipeline's deliver step: what may stop a message the rules fired for one contact, in this order —
+ * consent (SPEC §3: never a message without consent for its channel; the message is dropped), then the
+ * opt-in policies of SPEC §7: suppress tags, quiet hours, experiments, and frequency caps taking firings in
+ * priority order. A message a policy stops is withheld — not emitted, not in the ledger — and the wake-up
+ * says when it could go out. Immutable and thread-safe.
  */
-public final class Delivery {
-
-    /** A message a policy withheld, and which policy (for example {@code quietHours}). */
-    public record Withheld(Action action, String policy) {
-    }
+final class Delivery {
 
     /** The action type that stands in for a message to a contact in an experiment's holdout. */
-    public static final String HOLDOUT_TYPE = "experiment.holdout";
+    static final String HOLDOUT_TYPE = "experiment.holdout";
 
-    /** What goes out now, what was withheld, and the earliest instant a withheld message could go out. */
-    public record Outcome(List<Action> emitted, List<Withheld> withheld, Instant wakeUp) {
+    /** What goes out now, and the earliest instant a withheld message could go out ({@code null}: none). */
+    record Outcome(List<Action> emitted, Instant wakeUp) {
     }
 
     private final Policies policies;
     private final Map<String, Integer> rank = new HashMap<>();
     /** Each experiment's bucket boundaries, by rule id. */
-    private final Map<String, Arms> arms = new HashMap<>();
+    private final Map<String, ExperimentBuckets> arms = new HashMap<>();
 
-    public Delivery(Policies policies) {
+    Delivery(Policies policies) {
         this.policies = policies;
-        policies.experiments().forEach((rule, experiment) -> arms.put(rule, Arms.of(experiment)));
+        policies.experiments().forEach((rule, experiment) -> arms.put(rule, experiment.buckets()));
         for (int i = 0; i < policies.priority().size(); i++) {
             rank.put(policies.priority().get(i), i);
         }
     }
 
     /** SPEC §7's priority order: listed rules first in their order, then the rest by id; within a rule by key. */
-    public Comparator<Action> priorityOrder() {
+    Comparator<Action> priorityOrder() {
         return Comparator.comparingInt((Action a) -> rank.getOrDefault(a.rule(), Integer.MAX_VALUE))
                 .thenComparing(Action::rule).thenComparing(Action::key).thenComparing(Action::type);
     }
 
-    public Outcome apply(Contact contact, List<Action> fired, Instant now) {
+    /** The actions of {@code admitted} that go out at {@code now}; what is dropped or withheld is told to {@code trace}. */
+    Outcome apply(Contact contact, List<Action> admitted, Instant now, Trace trace) {
+        List<Action> fired = withConsent(contact, admitted, trace);
         if (policies.isEmpty()) {
-            return new Outcome(fired, List.of(), null);
+            return new Outcome(fired, null);
         }
         List<Action> emitted = new ArrayList<>(fired.size());
         List<Action> messages = new ArrayList<>();
         for (Action a : fired) {
             (a.messageChannel() == null ? emitted : messages).add(a);
         }
-        List<Withheld> withheld = new ArrayList<>();
         Instant wakeUp = null;
 
         String suppressedBy = suppressingTag(contact);
         if (suppressedBy != null) {
             // Tags change only through events or the engine's own actions, which wake the contact anyway.
-            messages.forEach(m -> withheld.add(new Withheld(m, "suppressTags (" + suppressedBy + ")")));
+            messages.forEach(m -> trace.withheld(m, "suppressTags (" + suppressedBy + ")"));
             messages.clear();
         }
         Policies.QuietHours quiet = policies.quietHours();
         if (quiet != null && !messages.isEmpty()) {
-            ZoneId zone = zoneOf(contact, quiet.defaultZone());
+            ZoneId zone = contact.zone(quiet.defaultZone());
             if (quiet.contains(now.atZone(zone).toLocalTime())) {
-                messages.forEach(m -> withheld.add(new Withheld(m, "quietHours")));
+                messages.forEach(m -> trace.withheld(m, "quietHours"));
                 messages.clear();
-                wakeUp = nextLocal(now, zone, quiet.end());
+                wakeUp = LocalClock.next(now, zone, quiet.end());
             }
         }
         if (!arms.isEmpty()) {
@@ -109,7 +102,7 @@ public final class Delivery {
                 Policies.FrequencyCap cap = policies.frequencyCaps().get(channel);
                 List<Instant> counted = sent.get(channel);
                 if (cap != null && counted.size() >= cap.max()) {
-                    withheld.add(new Withheld(m, "frequencyCap (" + channel.id() + ")"));
+                    trace.withheld(m, "frequencyCap (" + channel.id() + ")");
                     Instant frees = counted.stream().min(Comparator.naturalOrder()).orElseThrow().plus(cap.window());
                     wakeUp = earliest(wakeUp, frees);
                 } else {
@@ -120,12 +113,30 @@ public final class Delivery {
         } else {
             emitted.addAll(messages);
         }
-        return new Outcome(emitted, withheld, wakeUp);
+        return new Outcome(emitted, wakeUp);
+    }
+
+    /** Consent, the first step: every message whose channel lacks granted consent is dropped (not withheld). */
+    private static List<Action> withConsent(Contact contact, List<Action> admitted, Trace trace) {
+        List<Action> kept = null;
+        for (int i = 0; i < admitted.size(); i++) {
+            Action a = admitted.get(i);
+            Channel channel = a.messageChannel();
+            if (channel != null && !contact.consented(channel)) {
+                trace.noConsent(a);
+                if (kept == null) {
+                    kept = new ArrayList<>(admitted.subList(0, i));
+                }
+            } else if (kept != null) {
+                kept.add(a);
+            }
+        }
+        return kept == null ? admitted : kept;
     }
 
     /** {@code a} with {@code params.variant} when its rule has an experiment; else {@code a} itself. */
     private Action withArm(Contact contact, Action a, Map<String, String> armOfRule) {
-        Arms experiment = arms.get(a.rule());
+        ExperimentBuckets experiment = arms.get(a.rule());
         if (experiment == null) {
             return a;
         }
@@ -162,46 +173,6 @@ public final class Delivery {
             }
         }
         return null;
-    }
-
-    /** The contact's zone from {@code attributes.timezone}, else the default (also for an invalid zone). */
-    public static ZoneId zoneOf(Contact contact, ZoneId fallback) {
-        String tz = contact.attribute("timezone");
-        if (tz == null) {
-            return fallback;
-        }
-        try {
-            return ZoneId.of(tz);
-        } catch (DateTimeException e) {
-            return fallback;
-        }
-    }
-
-    /**
-     * The first instant after {@code now} at which the local time in {@code zone} is {@code time}. On a day
-     * when {@code time} falls in a DST gap, the first instant after the gap; in an overlap, the first of the
-     * two instants that is after {@code now}.
-     */
-    public static Instant nextLocal(Instant now, ZoneId zone, LocalTime time) {
-        ZoneRules rules = zone.getRules();
-        LocalDate day = now.atZone(zone).toLocalDate();
-        for (int i = 0; i < 3; i++) {
-            LocalDateTime local = LocalDateTime.of(day.plusDays(i), time);
-            List<ZoneOffset> offsets = rules.getValidOffsets(local);
-            List<Instant> candidates = new ArrayList<>();
-            if (offsets.isEmpty()) {
-                candidates.add(rules.getTransition(local).getInstant());
-            } else {
-                offsets.forEach(o -> candidates.add(local.toInstant(o)));
-                candidates.sort(Comparator.naturalOrder());
-            }
-            for (Instant c : candidates) {
-                if (c.isAfter(now)) {
-                    return c;
-                }
-            }
-        }
-        throw new IllegalStateException("no local " + time + " in " + zone + " within two days of " + now);
     }
 
     private static Instant earliest(Instant a, Instant b) {

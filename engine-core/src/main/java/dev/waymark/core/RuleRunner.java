@@ -1,4 +1,4 @@
-package dev.waymark.internal;
+package dev.waymark.core;
 
 import dev.waymark.Contact;
 import java.time.Instant;
@@ -15,5 +15,5 @@ public interface RuleRunner {
      * Fires the rules for each contact at {@code now}, reporting emissions, declared due times and failures
      * into {@code out} by the contact's index in {@code contacts}.
      */
-    void fire(List<Contact> contacts, Instant now, Firings out);
+    void fire(List<Contact> contacts, Instant now, Emissions out);
 }

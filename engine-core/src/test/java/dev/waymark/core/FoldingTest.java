@@ -1,4 +1,11 @@
-package dev.waymark;
+package dev.waymark.core;
+
+import dev.waymark.Action;
+import dev.waymark.Channel;
+import dev.waymark.Contact;
+import dev.waymark.Contact.Consent;
+import dev.waymark.ContactState;
+import dev.waymark.Event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,36 +31,36 @@ class FoldingTest {
     }
 
     Contact fold(Event... events) {
-        return ContactState.empty("c-1").withEvents(List.of(events)).advance(NOW).contact();
+        return Folding.advance(ContactState.empty("c-1").withEvents(List.of(events)), NOW).contact();
     }
 
     @Test
     void sameEventId_isAppliedOnce() {
         Event view = ev("page.viewed", "2026-11-20T10:00:00Z");
-        ContactState s = ContactState.empty("c-1").withEvents(List.of(view)).advance(NOW);
+        ContactState s = Folding.advance(ContactState.empty("c-1").withEvents(List.of(view)), NOW);
         assertThat(s.withEvents(List.of(view))).isSameAs(s);
-        assertThat(s.withEvents(List.of(view)).advance(NOW).contact().count("page.viewed")).isEqualTo(1);
+        assertThat(Folding.advance(s.withEvents(List.of(view)), NOW).contact().count("page.viewed")).isEqualTo(1);
     }
 
     @Test
     void eventMoreThanSevenDaysOlderThanTheNewestApplied_isLateAndNotApplied() {
-        ContactState s = ContactState.empty("c-1").withEvents(List.of(
-                ev("order.placed", "2026-11-20T00:00:00Z", "orderId", "o2", "amount", 5.0))).advance(NOW);
+        ContactState s = Folding.advance(ContactState.empty("c-1").withEvents(List.of(
+                ev("order.placed", "2026-11-20T00:00:00Z", "orderId", "o2", "amount", 5.0))), NOW);
         Event late = ev("order.placed", "2026-11-12T23:59:59Z", "orderId", "o1", "amount", 5.0);
         Event atTheEdge = ev("order.placed", "2026-11-13T00:00:00Z", "orderId", "o0", "amount", 5.0);
         assertThat(s.isLate(late)).isTrue();
         assertThat(s.isLate(atTheEdge)).isFalse();
         assertThat(s.withEvents(List.of(late))).isSameAs(s);
-        assertThat(s.withEvents(List.of(late, atTheEdge)).advance(NOW).contact().orderCount()).isEqualTo(2);
+        assertThat(Folding.advance(s.withEvents(List.of(late, atTheEdge)), NOW).contact().orderCount()).isEqualTo(2);
         assertThat(ContactState.empty("c-1").isLate(late)).as("nothing applied yet").isFalse();
     }
 
     @Test
     void futureEvents_waitUntilTheirTime() {
-        ContactState s = ContactState.empty("c-1").withEvents(List.of(ev("page.viewed", "2026-12-05T00:00:00Z"))).advance(NOW);
+        ContactState s = Folding.advance(ContactState.empty("c-1").withEvents(List.of(ev("page.viewed", "2026-12-05T00:00:00Z"))), NOW);
         assertThat(s.contact().seen()).isFalse();
         assertThat(s.pending()).hasSize(1);
-        assertThat(s.advance(Instant.parse("2026-12-05T00:00:00Z")).contact().count("page.viewed")).isEqualTo(1);
+        assertThat(Folding.advance(s, Instant.parse("2026-12-05T00:00:00Z")).contact().count("page.viewed")).isEqualTo(1);
     }
 
     @Test
@@ -91,10 +98,10 @@ class FoldingTest {
 
     @Test
     void lateItemAddedBeforeTheClosingOrder_doesNotReopenTheCart() {
-        ContactState s = ContactState.empty("c-1").withEvents(List.of(
+        ContactState s = Folding.advance(ContactState.empty("c-1").withEvents(List.of(
                 ev("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k", "sku", "A", "price", 10.0),
-                ev("order.placed", "2026-11-20T11:00:00Z", "orderId", "o", "amount", 10.0, "cartId", "k"))).advance(NOW);
-        s = s.withEvents(List.of(ev("cart.item_added", "2026-11-20T10:30:00Z", "cartId", "k", "sku", "B", "price", 2.0))).advance(NOW);
+                ev("order.placed", "2026-11-20T11:00:00Z", "orderId", "o", "amount", 10.0, "cartId", "k"))), NOW);
+        s = Folding.advance(s.withEvents(List.of(ev("cart.item_added", "2026-11-20T10:30:00Z", "cartId", "k", "sku", "B", "price", 2.0))), NOW);
         assertThat(s.contact().openCarts()).isEmpty();
     }
 
@@ -119,9 +126,9 @@ class FoldingTest {
 
     @Test
     void consent_laterEventWins_whateverTheArrivalOrder() {
-        ContactState s = ContactState.empty("c-1")
-                .withEvents(List.of(ev("unsubscribed", "2026-11-21T00:00:00Z", "channel", "email"))).advance(NOW);
-        s = s.withEvents(List.of(ev("subscribed", "2026-11-20T00:00:00Z", "channel", "email"))).advance(NOW);
+        ContactState s = Folding.advance(ContactState.empty("c-1")
+                .withEvents(List.of(ev("unsubscribed", "2026-11-21T00:00:00Z", "channel", "email"))), NOW);
+        s = Folding.advance(s.withEvents(List.of(ev("subscribed", "2026-11-20T00:00:00Z", "channel", "email"))), NOW);
         assertThat(s.contact().consent(Channel.EMAIL)).isEqualTo(Consent.REVOKED);
         assertThat(s.contact().consent(Channel.SMS)).isEqualTo(Consent.UNKNOWN);
         assertThat(s.contact().subscribedAt(Channel.EMAIL)).isEqualTo(Instant.parse("2026-11-20T00:00:00Z"));
@@ -129,10 +136,10 @@ class FoldingTest {
 
     @Test
     void attributes_lastWriteByEventTimeWins() {
-        ContactState s = ContactState.empty("c-1").withEvents(List.of(
-                ev("contact.updated", "2026-11-21T00:00:00Z", "attributes", Map.of("firstName", "Ann")))).advance(NOW);
-        s = s.withEvents(List.of(ev("contact.updated", "2026-11-20T00:00:00Z",
-                "attributes", Map.of("firstName", "Old", "timezone", "Europe/Paris")))).advance(NOW);
+        ContactState s = Folding.advance(ContactState.empty("c-1").withEvents(List.of(
+                ev("contact.updated", "2026-11-21T00:00:00Z", "attributes", Map.of("firstName", "Ann")))), NOW);
+        s = Folding.advance(s.withEvents(List.of(ev("contact.updated", "2026-11-20T00:00:00Z",
+                "attributes", Map.of("firstName", "Old", "timezone", "Europe/Paris")))), NOW);
         assertThat(s.contact().attributes()).containsEntry("firstName", "Ann").containsEntry("timezone", "Europe/Paris");
     }
 
@@ -150,10 +157,10 @@ class FoldingTest {
 
     @Test
     void lateEngagement_resetsTheStreakBehindIt() {
-        ContactState s = ContactState.empty("c-1").withEvents(List.of(
+        ContactState s = Folding.advance(ContactState.empty("c-1").withEvents(List.of(
                 ev("email.sent", "2026-11-01T00:00:00Z", "campaignId", "a"),
-                ev("email.sent", "2026-11-03T00:00:00Z", "campaignId", "b"))).advance(NOW);
-        s = s.withEvents(List.of(ev("email.clicked", "2026-11-02T00:00:00Z", "campaignId", "a"))).advance(NOW);
+                ev("email.sent", "2026-11-03T00:00:00Z", "campaignId", "b"))), NOW);
+        s = Folding.advance(s.withEvents(List.of(ev("email.clicked", "2026-11-02T00:00:00Z", "campaignId", "a"))), NOW);
         assertThat(s.contact().unopenedCampaigns()).containsOnlyKeys("b");
     }
 
@@ -179,7 +186,7 @@ class FoldingTest {
             events.add(ev("order.placed", Instant.parse("2025-01-01T00:00:00Z").plusSeconds(86_400L * i).toString(),
                     "orderId", "o" + i, "amount", 1.0));
         }
-        ContactState s = ContactState.empty("c-1").withEvents(events).advance(Instant.parse("2026-02-05T00:00:00Z"));
+        ContactState s = Folding.advance(ContactState.empty("c-1").withEvents(events), Instant.parse("2026-02-05T00:00:00Z"));
         assertThat(s.contact().orderCount()).isEqualTo(400);
         assertThat(s.contact().recentOrders().size()).isLessThanOrEqualTo(50);
         assertThat(s.seenEventIds().size()).isLessThanOrEqualTo(8);
@@ -187,13 +194,13 @@ class FoldingTest {
 
     @Test
     void longLedger_forgetsOldEntries_butKeepsTheNewestOfEachRuleAndType() {
-        dev.waymark.internal.ContactDraft draft = new dev.waymark.internal.ContactDraft(Contact.empty("c-1"));
+        dev.waymark.core.ContactDraft draft = new dev.waymark.core.ContactDraft(Contact.empty("c-1"));
         Instant t0 = Instant.parse("2020-01-01T00:00:00Z");
-        draft.applyAction(Action.of("c-1", "ad-exclusion", "audience.remove", "once", t0, Map.of("audience", "acquisition")));
+        OwnActions.applyOne(draft, Action.of("c-1", "ad-exclusion", "audience.remove", "once", t0, Map.of("audience", "acquisition")));
         for (int i = 1; i <= 600; i++) {
-            draft.applyAction(Action.of("c-1", "review-request", "email.send", "o" + i, t0.plusSeconds(3600L * i), Map.of()));
+            OwnActions.applyOne(draft, Action.of("c-1", "review-request", "email.send", "o" + i, t0.plusSeconds(3600L * i), Map.of()));
         }
-        draft.trim(Instant.parse("2020-02-01T00:00:00Z"));
+        StateBounds.trim(draft, Instant.parse("2020-02-01T00:00:00Z"));
         Contact c = draft.freeze();
         assertThat(c.ledger()).hasSize(256);
         assertThat(c.inLedger("ad-exclusion", "audience.remove", "once")).isTrue();

@@ -1,5 +1,7 @@
-package dev.waymark.internal;
+package dev.waymark.core;
 
+import dev.waymark.Action;
+import dev.waymark.Contact;
 import dev.waymark.ContactState;
 import dev.waymark.Event;
 import java.time.Duration;
@@ -10,13 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Folds a state's due pending events into its facts (SPEC §1 ordering rules) and trims it to its bounds. */
+/**
+ * The pipeline's fold step: a state's due pending events into its facts, in order of event time (ties in
+ * arrival order), then the state trimmed to its bounds. What each event does is {@link EventFolding}'s;
+ * the bounds are {@link StateBounds}'. Stateless and thread-safe.
+ */
 public final class Folding {
     private Folding() {
     }
 
     /** Event ids are remembered for at least this long before the contact's latest event (SPEC §1). */
-    public static final Duration SEEN_IDS_WINDOW = Duration.ofDays(7);
+    static final Duration SEEN_IDS_WINDOW = ContactState.ID_MEMORY;
 
     /** Pending events with {@code at <= now}, by event time, ties in arrival order (the sort is stable). */
     static List<Event> due(List<Event> pending, Instant now) {
@@ -36,17 +42,22 @@ public final class Folding {
         return due;
     }
 
+    /**
+     * {@code s} with every pending event whose time is at or before {@code now} folded into the facts and
+     * what lies beyond the state's bounds trimmed. No rule runs; the pipeline does this first in each
+     * evaluation. Returns {@code s} itself when nothing changes.
+     */
     public static ContactState advance(ContactState s, Instant now) {
         List<Event> due = due(s.pending(), now);
-        if (due.isEmpty() && !ContactDraft.needsTrim(s.contact(), now)) {
+        if (due.isEmpty() && !StateBounds.needsTrim(s.contact(), now)) {
             return s;
         }
         ContactDraft draft = new ContactDraft(s.contact());
         for (Event e : due) {
-            draft.apply(e);
+            EventFolding.apply(draft, e);
         }
-        draft.trim(now);
-        dev.waymark.Contact folded = draft.freeze();
+        StateBounds.trim(draft, now);
+        Contact folded = draft.freeze();
         List<Event> still = s.pending();
         Map<String, Instant> seen = s.seenEventIds();
         if (!due.isEmpty()) {
@@ -59,6 +70,31 @@ public final class Folding {
             seen = rememberedIds(s.seenEventIds(), still, folded.lastSeen());
         }
         return new ContactState(folded, still, seen, s.nextWakeUp(), s.evaluatedAt(), s.rulesetId());
+    }
+
+    /**
+     * {@code events} applied to {@code contact} in the order given, then the bounds at {@code now}: the fold
+     * step without sorting, pending events or remembered ids. For baselines that measure folding alone.
+     */
+    public static Contact foldInOrder(Contact contact, List<Event> events, Instant now) {
+        ContactDraft draft = new ContactDraft(contact);
+        for (Event e : events) {
+            EventFolding.apply(draft, e);
+        }
+        StateBounds.trim(draft, now);
+        return draft.freeze();
+    }
+
+    /**
+     * {@code contact} with the engine's own actions applied and every action recorded in the ledger, as the
+     * pipeline's own-actions step does but without conversion tracking. For baselines outside the pipeline.
+     */
+    public static Contact withOwnActions(Contact contact, List<Action> actions) {
+        ContactDraft draft = new ContactDraft(contact);
+        for (Action a : actions) {
+            OwnActions.applyOne(draft, a);
+        }
+        return draft.freeze();
     }
 
     /** Ids of events within {@link #SEEN_IDS_WINDOW} of the latest applied event, plus every pending one. */

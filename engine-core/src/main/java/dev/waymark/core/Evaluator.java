@@ -1,0 +1,317 @@
+package dev.waymark.core;
+
+import dev.waymark.Action;
+import dev.waymark.BulkSummary;
+import dev.waymark.Contact;
+import dev.waymark.ContactState;
+import dev.waymark.Evaluation;
+import dev.waymark.Evaluation.RuleFailure;
+import dev.waymark.Evaluation.TemplateFailure;
+import dev.waymark.Event;
+import dev.waymark.Explanation;
+import dev.waymark.JourneyEngine;
+import dev.waymark.Settings;
+import dev.waymark.WaymarkException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The evaluation pipeline: the one {@link JourneyEngine} every rule runner is plugged into. Built by
+ * {@link Pipeline}; immutable and thread-safe.
+ *
+ * <p><b>Design.</b> An evaluation of one contact at {@code now} is a fixed sequence of named steps, each in
+ * the class that answers its question:
+ * <ol>
+ *   <li><b>receive</b> — the host's {@link ContactState#withEvents}, before the engine is called;</li>
+ *   <li><b>skip</b> — a contact whose wake-up lies after {@code now}, with no due event, is not evaluated
+ *       ({@link #canSkip}): the reason a pass costs what is due;</li>
+ *   <li><b>fold</b> — due events into the facts, then the size bounds ({@link Folding});</li>
+ *   <li><b>fire</b> — the rules, a batch of contacts per call ({@link RuleRunner} into {@link Emissions});</li>
+ *   <li><b>admit</b> — drop what the ledger holds, each firing once ({@link Ledger#admit});</li>
+ *   <li><b>deliver</b> — consent first, then the delivery policies ({@link Delivery});</li>
+ *   <li><b>render</b> — message bodies from templates ({@link MessageRenderer});</li>
+ *   <li><b>own actions</b> — tags and stage applied, everything recorded in the ledger ({@link OwnActions});</li>
+ *   <li><b>next wake-up</b> — the earliest instant anything could fire with no new event ({@link #nextWakeUp}).</li>
+ * </ol>
+ * A rule failure rolls the contact back whole: its state stays as it was, so its events are retried at the
+ * next evaluation. Explaining runs the same steps on one contact with a {@link Trace} watching
+ * ({@link Explainer}), so it cannot disagree with a run.
+ */
+final class Evaluator implements JourneyEngine {
+
+    /** What the pipeline is built from; see {@link Pipeline.Builder} for each part's meaning. */
+    record Config(Settings settings, RuleRunner rules, String rulesetId, SortedSet<String> ruleIds,
+                  Pipeline.WakeUps wakeUps, boolean rulesReactToOwnActions, boolean skipContactsNotDue,
+                  int batchSize, MessageRenderer renderer) {
+    }
+
+    private final Config config;
+    private final Settings settings;
+    private final RuleRunner runner;
+    private final Delivery delivery;
+    /** Every contact is due at every evaluation: some rule does not declare its due times. */
+    private final boolean alwaysDue;
+    /**
+     * The engine's own tag and stage actions take effect from the next evaluation; a contact they change
+     * must not be skipped then if anything can react: custom rules, or suppression by tag.
+     */
+    private final boolean reactsToOwnActions;
+
+    Evaluator(Config config) {
+        this.config = config;
+        this.settings = config.settings();
+        this.runner = config.rules();
+        this.delivery = new Delivery(settings.policies());
+        this.alwaysDue = config.wakeUps() == Pipeline.WakeUps.EVERY_EVALUATION;
+        this.reactsToOwnActions = config.rulesReactToOwnActions() || !settings.policies().suppressTags().isEmpty();
+    }
+
+    @Override
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public String rulesetId() {
+        return config.rulesetId();
+    }
+
+    @Override
+    public SortedSet<String> ruleIds() {
+        return config.ruleIds();
+    }
+
+    @Override
+    public Evaluation evaluate(ContactState state, Instant now) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(now, "now");
+        return evaluateBatch(List.of(state), now).get(0);
+    }
+
+    @Override
+    public Explanation explain(ContactState state, Instant now) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(now, "now");
+        return new Explainer(this, runner, settings, config.ruleIds()).explain(state, now);
+    }
+
+    @Override
+    public BulkSummary evaluateAll(Iterable<ContactState> states, Instant now, Consumer<Evaluation> sink, int parallelism) {
+        Objects.requireNonNull(states, "states");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(sink, "sink");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
+        }
+        Totals totals = new Totals();
+        Iterator<ContactState> it = states.iterator();
+        if (parallelism == 1) {
+            while (it.hasNext()) {
+                deliverInOrder(evaluateBatch(nextBatch(it), now), sink, totals);
+            }
+            return totals.summary();
+        }
+        AtomicInteger threadNo = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "waymark-evaluate-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            // A bounded window of batches in flight, handed to the sink in input order on this thread.
+            ArrayDeque<Future<List<Evaluation>>> inFlight = new ArrayDeque<>();
+            while (it.hasNext() || !inFlight.isEmpty()) {
+                while (it.hasNext() && inFlight.size() < parallelism * 2) {
+                    List<ContactState> batch = nextBatch(it);
+                    inFlight.add(pool.submit(() -> evaluateBatch(batch, now)));
+                }
+                deliverInOrder(inFlight.poll().get(), sink, totals);
+            }
+            return totals.summary();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WaymarkException("bulk evaluation interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new WaymarkException("bulk evaluation failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<ContactState> nextBatch(Iterator<ContactState> it) {
+        List<ContactState> batch = new ArrayList<>(config.batchSize());
+        while (it.hasNext() && batch.size() < config.batchSize()) {
+            batch.add(Objects.requireNonNull(it.next(), "states must not contain null"));
+        }
+        return batch;
+    }
+
+    private static void deliverInOrder(List<Evaluation> evaluations, Consumer<Evaluation> sink, Totals totals) {
+        for (Evaluation e : evaluations) {
+            totals.add(e);
+            sink.accept(e);
+        }
+    }
+
+    /** Skip, fold and fire for a batch of contacts (one call into the rules), then the rest per contact. */
+    private List<Evaluation> evaluateBatch(List<ContactState> states, Instant now) {
+        Evaluation[] out = new Evaluation[states.size()];
+        List<ContactState> folded = new ArrayList<>(states.size());
+        List<Contact> contacts = new ArrayList<>(states.size());
+        int[] slot = new int[states.size()];
+        for (int i = 0; i < states.size(); i++) {
+            ContactState s = states.get(i);
+            if (canSkip(s, now)) {
+                out[i] = skip(s, now);
+                continue;
+            }
+            ContactState f = Folding.advance(s, now);
+            slot[folded.size()] = i;
+            folded.add(f);
+            contacts.add(f.contact());
+        }
+        if (!contacts.isEmpty()) {
+            Emissions emissions = new Emissions(contacts.size());
+            runner.fire(contacts, now, emissions);
+            for (int j = 0; j < folded.size(); j++) {
+                int i = slot[j];
+                out[i] = afterFiring(states.get(i), folded.get(j), emissions, j, now, Trace.NONE);
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    /**
+     * Admit, deliver, render, own actions and next wake-up for the contact at {@code index} of
+     * {@code emissions}, whose rules fired on {@code folded}. {@code trace} watches what is dropped or held.
+     */
+    Evaluation afterFiring(ContactState original, ContactState folded, Emissions emissions, int index, Instant now, Trace trace) {
+        RuleFailure failure = emissions.failure(index);
+        if (failure != null) {
+            // Roll the contact back whole: its events stay pending and are retried at the next evaluation.
+            return new Evaluation(original, List.of(), List.of(failure), false);
+        }
+        Contact contact = folded.contact();
+        List<Action> admitted = Ledger.admit(contact, emissions.emissions(index), now, trace);
+        Delivery.Outcome delivered = delivery.apply(contact, admitted, now, trace);
+        List<TemplateFailure> templateFailures = new ArrayList<>();
+        List<Action> actions = render(contact, delivered.emitted(), now, templateFailures);
+        actions.sort(Action.OUTPUT_ORDER);
+        Contact after = actions.isEmpty() ? contact : OwnActions.apply(contact, actions, settings);
+        Instant wake = nextWakeUp(folded, emissions.dueAt(index), delivered.wakeUp(), actions, now);
+        ContactState next = new ContactState(after, folded.pending(), folded.seenEventIds(), wake, now, config.rulesetId());
+        return new Evaluation(next, actions, List.of(), false, templateFailures);
+    }
+
+    /** Render: each message with a template gets its body; a failure leaves it without one and is reported. */
+    private List<Action> render(Contact contact, List<Action> delivered, Instant now, List<TemplateFailure> failures) {
+        List<Action> actions = new ArrayList<>(delivered);
+        for (int i = 0; i < actions.size(); i++) {
+            Action a = actions.get(i);
+            if (a.messageChannel() != null) {
+                MessageRenderer.Rendered r = config.renderer().render(a, contact, now);
+                actions.set(i, r.action());
+                if (r.error() != null) {
+                    failures.add(new TemplateFailure(contact.id(), a.rule(), String.valueOf(a.params().get("template")), r.error()));
+                }
+            }
+        }
+        return actions;
+    }
+
+    /**
+     * Next wake-up: the earliest of what the rules declared due, the first pending event after {@code now}
+     * and the instant a withheld message could go out; {@code now} itself ("look again next time") when a
+     * rule does not declare its due times, or when an own action changed the contact and something reacts.
+     */
+    private Instant nextWakeUp(ContactState folded, Instant rulesDue, Instant withheldUntil, List<Action> actions, Instant now) {
+        if (alwaysDue || (reactsToOwnActions && actions.stream().anyMatch(OwnActions::changesContact))) {
+            return now;
+        }
+        return earliest(earliest(rulesDue, firstPendingAfter(folded.pending(), now)), withheldUntil);
+    }
+
+    /** Skip: nothing can fire before the stored wake-up, and no pending event is due. */
+    private boolean canSkip(ContactState s, Instant now) {
+        if (!config.skipContactsNotDue() || alwaysDue || !config.rulesetId().equals(s.rulesetId()) || s.evaluatedAt() == null
+                || now.isBefore(s.evaluatedAt()) || (s.nextWakeUp() != null && !now.isBefore(s.nextWakeUp()))) {
+            return false;
+        }
+        for (Event e : s.pending()) {
+            if (!e.at().isAfter(now)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Evaluation skip(ContactState s, Instant now) {
+        Instant wake = earliest(s.nextWakeUp(), firstPendingAfter(s.pending(), now));
+        ContactState kept = Objects.equals(wake, s.nextWakeUp()) ? s
+                : new ContactState(s.contact(), s.pending(), s.seenEventIds(), wake, s.evaluatedAt(), s.rulesetId());
+        return new Evaluation(kept, List.of(), List.of(), true);
+    }
+
+    /**
+     * The wake-up a run at {@code now} stores, given {@code full}, the evaluation of the contact without
+     * skipping: a skipped contact keeps its wake-up, which may be later (so more precise) than the full pass's.
+     */
+    Instant wakeUpARunStores(ContactState state, Instant now, Evaluation full) {
+        return (canSkip(state, now) ? skip(state, now).state() : full.state()).nextWakeUp();
+    }
+
+    private static Instant firstPendingAfter(List<Event> pending, Instant now) {
+        Instant first = null;
+        for (Event e : pending) {
+            if (e.at().isAfter(now) && (first == null || e.at().isBefore(first))) {
+                first = e.at();
+            }
+        }
+        return first;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : (a.isBefore(b) ? a : b);
+    }
+
+    /** Running totals of a bulk run. */
+    private static final class Totals {
+        long contacts;
+        long evaluated;
+        long skipped;
+        long actions;
+        final List<RuleFailure> failures = new ArrayList<>();
+        final List<TemplateFailure> templateFailures = new ArrayList<>();
+
+        void add(Evaluation e) {
+            templateFailures.addAll(e.templateFailures());
+            contacts++;
+            if (e.skipped()) {
+                skipped++;
+            } else {
+                evaluated++;
+            }
+            actions += e.actions().size();
+            failures.addAll(e.failures());
+        }
+
+        BulkSummary summary() {
+            return new BulkSummary(contacts, evaluated, skipped, actions, failures, templateFailures);
+        }
+    }
+}

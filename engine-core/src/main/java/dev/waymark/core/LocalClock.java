@@ -1,0 +1,45 @@
+package dev.waymark.core;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneRules;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Local wall-clock times in a contact's zone, across daylight-saving gaps and overlaps. Stateless. */
+final class LocalClock {
+    private LocalClock() {
+    }
+
+    /**
+     * The first instant after {@code now} at which the local time in {@code zone} is {@code time}. On a day
+     * when {@code time} falls in a DST gap, the first instant after the gap; in an overlap, the first of the
+     * two instants that is after {@code now}.
+     */
+    static Instant next(Instant now, ZoneId zone, LocalTime time) {
+        ZoneRules rules = zone.getRules();
+        LocalDate day = now.atZone(zone).toLocalDate();
+        for (int i = 0; i < 3; i++) {
+            LocalDateTime local = LocalDateTime.of(day.plusDays(i), time);
+            List<ZoneOffset> offsets = rules.getValidOffsets(local);
+            List<Instant> candidates = new ArrayList<>();
+            if (offsets.isEmpty()) {
+                candidates.add(rules.getTransition(local).getInstant());
+            } else {
+                offsets.forEach(o -> candidates.add(local.toInstant(o)));
+                candidates.sort(Comparator.naturalOrder());
+            }
+            for (Instant c : candidates) {
+                if (c.isAfter(now)) {
+                    return c;
+                }
+            }
+        }
+        throw new IllegalStateException("no local " + time + " in " + zone + " within two days of " + now);
+    }
+}
