@@ -50,7 +50,7 @@ public final class ProfileBreakdown {
             Bucket.of("skip contacts not due", "dev.waymark.core.Evaluator.canSkip", "dev.waymark.core.Evaluator.skip"),
             Bucket.of("receive events (withEvents)", "dev.waymark.ContactState.withEvents"),
             Bucket.of("fold due events (advance)", "dev.waymark.core.Folding.advance"),
-            Bucket.of("fire rules (Drools, pooled session)", "dev.waymark.drools.internal.DroolsRuleRunner.fire"),
+            Bucket.of("fire rules (Drools, pooled session)", "dev.waymark.drools.DroolsRuleRunner.fire"),
             Bucket.of("fire rules (hand-written)", "dev.waymark.bench.HandWrittenRules.fire"),
             Bucket.of("fire rules (naive stateless session)", "org.drools.kiesession.session.StatelessKnowledgeSessionImpl.execute",
                     "org.kie.internal.command", "org.drools.kiesession.session.StatelessKnowledgeSessionImpl"),
@@ -78,7 +78,7 @@ public final class ProfileBreakdown {
             Bucket.of("delivery policies", "dev.waymark.core.Delivery"),
             Bucket.of("ledger lookup (Contact.inLedger)", "dev.waymark.Contact.inLedger"),
             Bucket.of("stage computation", "dev.waymark.core.Stages"),
-            Bucket.of("RuleContext helpers (due, settings, emit)", "dev.waymark.drools.internal.DroolsRuleContext",
+            Bucket.of("RuleContext helpers (due, settings, emit)", "dev.waymark.drools.DroolsRuleContext",
                     "dev.waymark.core.Emissions", "dev.waymark.Settings"),
             Bucket.of("Drools: session creation", "org.drools.kiesession.rulebase.SessionsAwareKnowledgeBase.newKieSession",
                     "org.drools.kiesession.session.StatelessKnowledgeSessionImpl.newWorkingMemory",
@@ -88,7 +88,7 @@ public final class ProfileBreakdown {
             Bucket.of("Drools: delete", "org.drools.kiesession.session.StatefulKnowledgeSessionImpl.delete",
                     "org.drools.core.common.NamedEntryPoint.delete"),
             Bucket.of("Drools: MVEL constraints and from-expressions", "org.drools.mvel", "org.mvel2"),
-            Bucket.of("Drools: agenda listener", "org.drools.core.event", "dev.waymark.drools.internal.DroolsRuleRunner$1"));
+            Bucket.of("Drools: agenda listener", "org.drools.core.event", "dev.waymark.drools.DroolsRuleRunner$1"));
 
     // Used only when no cost above is on the stack.
     private static final List<Bucket> COST_FALLBACKS = List.of(

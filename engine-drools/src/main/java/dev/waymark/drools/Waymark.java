@@ -5,11 +5,6 @@ import dev.waymark.JourneyEngine;
 import dev.waymark.RuleCompilationException;
 import dev.waymark.Settings;
 import dev.waymark.WaymarkException;
-import dev.waymark.drools.internal.DroolsRuleRunner;
-import dev.waymark.drools.internal.MvelTemplates;
-import dev.waymark.drools.internal.RuleSource;
-import dev.waymark.drools.internal.RulesetCompiler;
-import dev.waymark.drools.internal.RulesetCompiler.CompiledRuleset;
 import dev.waymark.core.MessageRenderer;
 import dev.waymark.core.Pipeline;
 import java.io.IOException;
@@ -140,7 +135,7 @@ public final class Waymark {
          */
         public JourneyEngine build() {
             MessageRenderer renderer = templates == null ? MessageRenderer.NONE : MvelTemplates.load(templates);
-            CompiledRuleset compiled = RulesetCompiler.compile(settings, rules);
+            RulesetCompiler.CompiledRuleset compiled = RulesetCompiler.compile(settings, rules);
             return Pipeline.around(new DroolsRuleRunner(compiled.kieBase(), settings))
                     .settings(settings)
                     .ruleset(compiled.fingerprint(), compiled.ruleIds())

@@ -12,9 +12,12 @@ import org.kie.api.runtime.rule.RuleRuntime;
  */
 public final class FailureHandler implements ConsequenceExceptionHandler {
 
+    /** The name of the session global that holds the batch's {@link ContactFailures} (the rules' {@code waymark}). */
+    public static final String GLOBAL = "waymark";
+
     @Override
     public void handleException(Match match, RuleRuntime runtime, Exception error) {
-        DroolsRuleContext ctx = (DroolsRuleContext) ((KieRuntime) runtime).getGlobal(RulesetCompiler.GLOBAL);
+        ContactFailures ctx = (ContactFailures) ((KieRuntime) runtime).getGlobal(GLOBAL);
         Contact contact = null;
         for (Object o : match.getObjects()) {
             if (o instanceof Contact c) {

@@ -1,5 +1,6 @@
 package dev.waymark.examples.cli;
 
+import dev.waymark.examples.storage.AtomicFile;
 import dev.waymark.Action;
 import dev.waymark.BulkSummary;
 import dev.waymark.ContactState;

@@ -1,5 +1,6 @@
 package dev.waymark.examples.cli;
 
+import dev.waymark.examples.storage.AtomicFile;
 import dev.waymark.JourneyEngine;
 import dev.waymark.RuleCompilationException;
 import dev.waymark.Settings;

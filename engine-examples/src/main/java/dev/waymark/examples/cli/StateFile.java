@@ -1,5 +1,6 @@
 package dev.waymark.examples.cli;
 
+import dev.waymark.examples.storage.AtomicFile;
 import dev.waymark.ContactState;
 import dev.waymark.WaymarkException;
 import dev.waymark.json.WaymarkJson;

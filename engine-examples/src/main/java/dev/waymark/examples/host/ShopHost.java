@@ -1,5 +1,6 @@
 package dev.waymark.examples.host;
 
+import dev.waymark.examples.storage.ContactStore;
 import dev.waymark.BulkSummary;
 import dev.waymark.ContactState;
 import dev.waymark.Event;

@@ -7,7 +7,7 @@ import dev.waymark.ConversionReport;
 import dev.waymark.Event;
 import dev.waymark.JourneyEngine;
 import dev.waymark.Stage;
-import dev.waymark.examples.host.ContactStore;
+import dev.waymark.examples.storage.ContactStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

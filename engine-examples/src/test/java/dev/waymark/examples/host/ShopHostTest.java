@@ -1,5 +1,6 @@
 package dev.waymark.examples.host;
 
+import dev.waymark.examples.storage.ContactStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.waymark.ContactState;

@@ -1,10 +1,11 @@
-package dev.waymark.drools.internal;
+package dev.waymark.drools;
+
+import dev.waymark.drools.internal.ContactFailures;
 
 import dev.waymark.Contact;
 import dev.waymark.Evaluation.RuleFailure;
 import dev.waymark.Settings;
 import dev.waymark.Stage;
-import dev.waymark.drools.RuleContext;
 import dev.waymark.core.Emissions;
 import dev.waymark.internal.StandardRules;
 import dev.waymark.core.Stages;
@@ -20,7 +21,7 @@ import java.util.Map;
  * {@code fireAllRules}, it routes what rules report into that batch's {@link Emissions}. Confined to the
  * thread that holds the session.
  */
-final class DroolsRuleContext implements RuleContext {
+final class DroolsRuleContext implements RuleContext, ContactFailures {
 
     private final Settings settings;
     private final IdentityHashMap<Contact, Integer> index = new IdentityHashMap<>();
@@ -81,7 +82,8 @@ final class DroolsRuleContext implements RuleContext {
     }
 
     /** Records a failure for {@code contact}, or for every contact of the batch when it is unknown. */
-    void fail(Contact contact, String rule, Throwable error) {
+    @Override
+    public void fail(Contact contact, String rule, Throwable error) {
         String message = error.getClass().getSimpleName() + ": " + error.getMessage();
         if (contact != null && index.containsKey(contact)) {
             out.fail(outIndex[index.get(contact)], new RuleFailure(contact.id(), rule, message));

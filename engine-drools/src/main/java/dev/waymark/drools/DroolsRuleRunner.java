@@ -1,4 +1,4 @@
-package dev.waymark.drools.internal;
+package dev.waymark.drools;
 
 import dev.waymark.Contact;
 import dev.waymark.Evaluation.RuleFailure;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * outside a consequence (say, in a condition) aborts the whole {@code fireAllRules}; the batch is then run
  * again one contact at a time so only the contact that causes it fails.
  */
-public final class DroolsRuleRunner implements RuleRunner {
+final class DroolsRuleRunner implements RuleRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(DroolsRuleRunner.class);
     private static final Pattern RULE_NAME = Pattern.compile("[Rr]ule[ :]*\\[?(?:name=)?\"?([^\",\\]]+)\"?");

@@ -1,4 +1,4 @@
-package dev.waymark.examples.cli;
+package dev.waymark.examples.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,7 @@
-package dev.waymark.examples.host;
+package dev.waymark.examples.storage;
 
 import dev.waymark.ContactState;
 import dev.waymark.Event;
-import dev.waymark.examples.cli.AtomicFile;
 import dev.waymark.json.WaymarkJson;
 import java.io.BufferedReader;
 import java.io.IOException;

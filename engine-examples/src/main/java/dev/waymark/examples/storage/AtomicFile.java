@@ -1,4 +1,4 @@
-package dev.waymark.examples.cli;
+package dev.waymark.examples.storage;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

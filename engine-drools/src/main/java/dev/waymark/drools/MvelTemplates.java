@@ -1,4 +1,4 @@
-package dev.waymark.drools.internal;
+package dev.waymark.drools;
 
 import dev.waymark.Action;
 import dev.waymark.Contact;
@@ -27,7 +27,7 @@ import org.mvel2.templates.TemplateRuntime;
  * {@code params.template} is {@code T} with {@code contact} (id, attributes, tags, stage), {@code params} and
  * {@code now} in scope. A first line {@code Subject: …} becomes {@code params.subject}. Thread-safe.
  */
-public final class MvelTemplates implements MessageRenderer {
+final class MvelTemplates implements MessageRenderer {
 
     private static final Pattern LINE = Pattern.compile("\\[Line: (\\d+)");
     private static final String SUBJECT = "Subject:";

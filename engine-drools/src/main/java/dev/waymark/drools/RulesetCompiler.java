@@ -1,4 +1,6 @@
-package dev.waymark.drools.internal;
+package dev.waymark.drools;
+
+import dev.waymark.drools.internal.FailureHandler;
 
 import dev.waymark.InvalidSettingsException;
 import dev.waymark.RuleCompilationException;
@@ -35,10 +37,10 @@ import org.kie.internal.io.ResourceFactory;
  * against the rules it holds, and reports every compile problem with file and line. Nothing half-built
  * escapes: either a complete {@link CompiledRuleset} or an exception.
  */
-public final class RulesetCompiler {
+final class RulesetCompiler {
 
     /** The name of the global through which rules reach the {@link dev.waymark.drools.RuleContext}. */
-    public static final String GLOBAL = "waymark";
+    static final String GLOBAL = FailureHandler.GLOBAL;
 
     /** Rule metadata promising that every time the rule depends on goes through {@code waymark.due...}. */
     public static final String DUE_TIMES = "dueTimes";
