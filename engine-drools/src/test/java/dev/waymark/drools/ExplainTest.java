@@ -65,6 +65,20 @@ class ExplainTest {
     }
 
     @Test
+    void aMessageInTheLedger_isExplainedAsInTheLedger_evenWhenConsentIsGoneSince() {
+        JourneyScenario s = JourneyScenario.with(ENGINE).event("subscribed", "2026-09-01T10:00:00Z", "channel", "email");
+        for (int i = 1; i <= 5; i++) {
+            s.event("email.sent", "2026-10-0" + i + "T10:00:00Z", "campaignId", "c" + i);
+        }
+        s.evaluateAt("2026-10-06T10:00:00Z").ofRule("unopened-campaigns").expectExactly("email.send after:never", "tag.add after:never");
+        s.event("unsubscribed", "2026-10-07T10:00:00Z", "channel", "email");
+        Explanation e = s.explainAt("2026-10-08T10:00:00Z");
+        assertThat(e.rule("unopened-campaigns").findings())
+                .filteredOn(f -> "email.send".equals(f.type()))
+                .extracting(Finding::outcome).containsExactly(Outcome.IN_LEDGER);
+    }
+
+    @Test
     void withoutConsent_saysNoConsentAndWhichChannel() {
         JourneyScenario s = JourneyScenario.with(ENGINE)
                 .event("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k-1", "sku", "MUG-1", "price", 12.5);
