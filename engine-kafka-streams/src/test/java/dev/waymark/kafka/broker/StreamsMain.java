@@ -24,7 +24,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  * The Waymark topology as a service of its own, for the broker tests to run in a separate JVM and kill. Options
  * ({@code --name value}): {@code bootstrap}, {@code app}, {@code state-dir}, {@code guarantee}
  * ({@code exactly_once_v2} or {@code at_least_once}), {@code commit-ms}, {@code punctuate-ms}, {@code cache-bytes},
- * {@code standbys}, {@code session-timeout-ms}, {@code rules} (a DRL file, optional), {@code settings} (a
+ * {@code linger-ms} (the producer's), {@code standbys}, {@code session-timeout-ms}, {@code rules} (a DRL file, optional), {@code settings} (a
  * settings JSON file, optional), and the topics {@code events}, {@code actions}, {@code dead-letters}.
  *
  * <p>It prints {@code STATE <new state>} on every state change and {@code TASKS <active task ids>} when it is
@@ -79,21 +79,29 @@ public final class StreamsMain {
         stopped.await();
     }
 
+    /** The Kafka Streams configuration: Streams' defaults, except what the options set. */
     static Properties config(Map<String, String> o) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, o.get("app"));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, o.get("bootstrap"));
         p.put(StreamsConfig.STATE_DIR_CONFIG, o.get("state-dir"));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, o.getOrDefault("guarantee", StreamsConfig.EXACTLY_ONCE_V2));
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.parseLong(o.getOrDefault("commit-ms", "100")));
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.parseLong(o.getOrDefault("cache-bytes", "10485760")));
-        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.parseInt(o.getOrDefault("standbys", "0")));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
-                Integer.parseInt(o.getOrDefault("session-timeout-ms", "45000")));
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
-                Integer.parseInt(o.getOrDefault("session-timeout-ms", "45000")) / 4);
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.parseInt(o.getOrDefault("standbys", "0")));
+        if (o.containsKey("commit-ms")) {
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.parseLong(o.get("commit-ms")));
+        }
+        if (o.containsKey("cache-bytes")) {
+            p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.parseLong(o.get("cache-bytes")));
+        }
+        if (o.containsKey("linger-ms")) {
+            p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), Integer.parseInt(o.get("linger-ms")));
+        }
+        if (o.containsKey("session-timeout-ms")) {
+            int session = Integer.parseInt(o.get("session-timeout-ms"));
+            p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), session);
+            p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), session / 4);
+        }
         return p;
     }
 }
