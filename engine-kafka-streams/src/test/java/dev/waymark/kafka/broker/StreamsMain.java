@@ -15,6 +15,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.ThreadMetadata;
@@ -24,7 +26,8 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  * The Waymark topology as a service of its own, for the broker tests to run in a separate JVM and kill. Options
  * ({@code --name value}): {@code bootstrap}, {@code app}, {@code state-dir}, {@code guarantee}
  * ({@code exactly_once_v2} or {@code at_least_once}), {@code commit-ms}, {@code punctuate-ms}, {@code cache-bytes},
- * {@code linger-ms} (the producer's), {@code standbys}, {@code session-timeout-ms}, {@code rules} (a DRL file, optional), {@code settings} (a
+ * {@code linger-ms} (the producer's), {@code standbys}, {@code session-timeout-ms}, {@code report-ms} (print
+ * {@code EVENTS <events read> <epoch ms>} this often), {@code rules} (a DRL file, optional), {@code settings} (a
  * settings JSON file, optional), and the topics {@code events}, {@code actions}, {@code dead-letters}.
  *
  * <p>It prints {@code STATE <new state>} on every state change and {@code TASKS <active task ids>} when it is
@@ -76,7 +79,33 @@ public final class StreamsMain {
             stopped.countDown();
         }, "streams-main-shutdown"));
         streams.start();
+        if (o.containsKey("report-ms")) {
+            long every = Long.parseLong(o.get("report-ms"));
+            Thread reporter = new Thread(() -> {
+                try {
+                    while (true) {
+                        System.out.println("EVENTS " + (long) eventsTotal(streams) + " " + System.currentTimeMillis());
+                        Thread.sleep(every);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "streams-main-reporter");
+            reporter.setDaemon(true);
+            reporter.start();
+        }
         stopped.await();
+    }
+
+    /** The processor's {@code events-total} metric, summed over the tasks of this instance. */
+    static double eventsTotal(KafkaStreams streams) {
+        double sum = 0;
+        for (Map.Entry<MetricName, ? extends Metric> m : streams.metrics().entrySet()) {
+            if (m.getKey().group().equals("stream-waymark-metrics") && m.getKey().name().equals("events-total")) {
+                sum += ((Number) m.getValue().metricValue()).doubleValue();
+            }
+        }
+        return sum;
     }
 
     /** The Kafka Streams configuration: Streams' defaults, except what the options set. */

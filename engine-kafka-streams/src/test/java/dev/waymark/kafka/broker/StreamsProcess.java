@@ -29,10 +29,15 @@ final class StreamsProcess implements AutoCloseable {
     }
 
     static StreamsProcess start(String name, Path logDir, Map<String, String> options) throws IOException {
+        // Small and single-threaded GC: several of these share two cores with the broker in the tests.
+        return start(name, logDir, options, List.of("-Xmx768m", "-XX:+UseSerialGC"));
+    }
+
+    static StreamsProcess start(String name, Path logDir, Map<String, String> options, List<String> jvmOptions)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx768m");
-        command.add("-XX:+UseSerialGC");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(StreamsMain.class.getName());
