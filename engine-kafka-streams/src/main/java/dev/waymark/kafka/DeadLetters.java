@@ -39,7 +39,7 @@ public final class DeadLetters {
 
     /** Kind: the value is not an event of SPEC §1 (not UTF-8, not JSON, a missing or bad field, neither key nor value). */
     public static final String INVALID_EVENT = "invalid-event";
-    /** Kind: the record key is missing or differs from the event's {@code contactId}. */
+    /** Kind: the record key is missing or differs from the event's {@code contactId}, or a tombstone's key is not UTF-8. */
     public static final String KEY_MISMATCH = "key-mismatch";
     /** Kind: a rule threw for a contact; its evaluation was rolled back and will be retried. */
     public static final String RULE_FAILURE = "rule-failure";

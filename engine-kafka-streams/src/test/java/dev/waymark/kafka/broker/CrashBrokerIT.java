@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@code read_committed}, is compared with what the plain engine emits for the same events.
  */
 @Tag("broker")
-class CrashBrokerIT {
+class CrashBrokerIT extends BrokerTestSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.waymark.kafka.test");
     static final int CONTACTS = 3000;
@@ -45,22 +43,6 @@ class CrashBrokerIT {
      * where a repeat or a loss could happen.
      */
     static final long EOS_COMMIT_MS = 1000;
-
-    @TempDir
-    static Path brokerDir;
-    static Broker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = Broker.start(brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     record Run(String app, Map<String, List<Event>> contacts, Map<String, List<String>> expected, int expectedCount) {
         String events() {
@@ -137,7 +119,8 @@ class CrashBrokerIT {
     }
 
     @Test
-    void exactlyOnce_sigkillThriceMidStream_everyActionExactlyOnce_inPerContactOrder(@TempDir(factory = RamTempDirFactory.class) Path stateDir) throws Exception {
+    void exactlyOnce_sigkillThriceMidStream_everyActionExactlyOnce_inPerContactOrder(
+            @TempDir(factory = RamTempDirFactory.class) Path stateDir) throws Exception {
         Run run = prepare("crash-eos", 1L);
         Map<String, String> options = options(run, stateDir, StreamsConfig.EXACTLY_ONCE_V2, EOS_COMMIT_MS, 10 << 20);
         try (Tail tail = new Tail(broker, run.actions(), true)) {
@@ -169,7 +152,8 @@ class CrashBrokerIT {
      * ledgers) are committed, so the restarted run processes the same events from the start and emits them again.
      */
     @Test
-    void atLeastOnce_sigkillMidStream_repeatsActions(@TempDir(factory = RamTempDirFactory.class) Path stateDir) throws Exception {
+    void atLeastOnce_sigkillMidStream_repeatsActions(@TempDir(factory = RamTempDirFactory.class) Path stateDir)
+            throws Exception {
         Run run = prepare("crash-alos", 2L);
         int beforeKill;
         try (Tail tail = new Tail(broker, run.actions(), true)) {

@@ -27,8 +27,6 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,28 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing, dead-letters nothing; a later event starts a new contact.
  */
 @Tag("broker")
-class ErasureBrokerIT {
+class ErasureBrokerIT extends BrokerTestSupport {
 
     static final String APP = "erasure";
     static final String EVENTS = APP + "-events";
     static final String ACTIONS = APP + "-actions";
     static final String DEAD_LETTERS = APP + "-dead-letters";
-
-    @TempDir
-    static Path brokerDir;
-    static Broker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = Broker.start(brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static KafkaStreams start(Path stateDir) throws InterruptedException {
         Map<String, String> o = new HashMap<>();

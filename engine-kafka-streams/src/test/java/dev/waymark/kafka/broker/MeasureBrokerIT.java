@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,29 +46,18 @@ import org.slf4j.LoggerFactory;
  * Figures go to the log and to {@code target/broker-measure.txt}.
  */
 @Tag("measure")
-class MeasureBrokerIT {
+class MeasureBrokerIT extends BrokerTestSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.waymark.kafka.test");
     static final int CONTACTS = 10_000;
     static final int LATENCY_EVENTS = 3_000;
     static final int LATENCY_RATE = 200;
 
-    @TempDir
-    static Path brokerDir;
-    static Broker broker;
     static final List<String> REPORT = new ArrayList<>();
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = Broker.start(brokerDir);
-    }
-
     @AfterAll
-    static void stopBroker() throws Exception {
+    static void writeReport() throws Exception {
         Files.write(Path.of("target", "broker-measure.txt"), REPORT, StandardCharsets.UTF_8);
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test

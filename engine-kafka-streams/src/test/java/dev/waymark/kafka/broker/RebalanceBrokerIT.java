@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * once each.
  */
 @Tag("broker")
-class RebalanceBrokerIT {
+class RebalanceBrokerIT extends BrokerTestSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.waymark.kafka.test");
     static final int PARTITIONS = 4;
@@ -58,22 +56,6 @@ class RebalanceBrokerIT {
                 waymark.emit($c, "task.create", "follow-up", Map.of("kind", "call-back"));
             end
             """;
-
-    @TempDir
-    static Path brokerDir;
-    static Broker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = Broker.start(brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void instanceKilled_itsContactsTimersFireOnTheOther_onTime_once(
