@@ -7,8 +7,14 @@ package dev.waymark.kafka;
  * key, value, timestamp and headers byte for byte, so a fixed record can be produced again as it was; the
  * headers below are added. <b>Rule failures</b> (kind {@link #RULE_FAILURE}) and unexpected engine errors
  * (kind {@link #ENGINE_ERROR}) are about a contact rather than a record: the key is the contactId and the
- * value is a JSON object {@code {"kind","contactId","rule","message","at"}} — the contact's events are not
- * in it because they stay pending in its state and are retried (see {@link WaymarkTopology.Builder#retryFailuresAfter}).
+ * value is a JSON object {@code {"kind","contactId","rule","message","at","retryAt"}} — the contact's events
+ * are not in it because they stay pending in its state and are retried at {@code retryAt} (also in the
+ * {@link #RETRY_AT_HEADER} header; the contact's stored state holds the same instant as its next wake-up), or
+ * at the contact's next event if sooner (see {@link WaymarkTopology.Builder#retryFailuresAfter}).
+ *
+ * <p>A <b>tombstone</b> (a record with a key and no value) is not a dead letter: it erases the contact named by
+ * the key (see {@link WaymarkTopology}). Only a record with neither key nor value is rejected as
+ * {@link #INVALID_EVENT}.
  *
  * <p>Every header value is UTF-8 text. This class only holds constants.
  */
@@ -22,6 +28,8 @@ public final class DeadLetters {
     public static final String FIELD_HEADER = "waymark.dlq.field";
     /** Header: the rule id, for a rule failure. */
     public static final String RULE_HEADER = "waymark.dlq.rule";
+    /** Header: for a rule failure or engine error, the ISO-8601 instant at which the contact is evaluated again. */
+    public static final String RETRY_AT_HEADER = "waymark.dlq.retry-at";
     /** Header: topic of the rejected record. */
     public static final String SOURCE_TOPIC_HEADER = "waymark.dlq.source.topic";
     /** Header: partition of the rejected record (decimal). */
@@ -29,9 +37,9 @@ public final class DeadLetters {
     /** Header: offset of the rejected record (decimal). */
     public static final String SOURCE_OFFSET_HEADER = "waymark.dlq.source.offset";
 
-    /** Kind: the value is not an event of SPEC §1 (not UTF-8, not JSON, a missing or bad field, no value). */
+    /** Kind: the value is not an event of SPEC §1 (not UTF-8, not JSON, a missing or bad field, neither key nor value). */
     public static final String INVALID_EVENT = "invalid-event";
-    /** Kind: the record key is missing or differs from the event's {@code contactId}. */
+    /** Kind: the record key is missing or differs from the event's {@code contactId}, or a tombstone's key is not UTF-8. */
     public static final String KEY_MISMATCH = "key-mismatch";
     /** Kind: a rule threw for a contact; its evaluation was rolled back and will be retried. */
     public static final String RULE_FAILURE = "rule-failure";

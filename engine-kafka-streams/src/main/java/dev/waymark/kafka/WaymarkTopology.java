@@ -44,6 +44,13 @@ import org.apache.kafka.streams.state.Stores;
  * deterministic, so a consumer can deduplicate; with {@code processing.guarantee=exactly_once_v2} the store
  * writes, the produced actions and the input offsets commit atomically, so a crash repeats or loses none.
  *
+ * <p><b>Erasure.</b> A tombstone on the events topic — key = a contactId, no value — erases that contact: its
+ * state (facts, pending events, remembered event ids, ledger) and its due-time index entry are deleted, which
+ * writes tombstones to both changelog topics (compaction then drops the old values). Nothing is emitted and
+ * nothing goes to the dead-letter topic. An event for the contact afterwards starts a new contact, so actions
+ * it had before may go out again. The events and actions already in Kafka topics are not touched: their
+ * retention is the deployment's to set.
+ *
  * <p>The engine must be thread-safe (every {@code JourneyEngine} Waymark builds is): one instance serves every
  * task and stream thread. The builder is not thread-safe; its setters check their arguments at once.
  */
@@ -116,6 +123,9 @@ public final class WaymarkTopology {
         /**
          * When a contact's evaluation fails (a rule throws; the engine rolls the contact back), how long until it
          * is evaluated again with no new event (default 5 minutes). A new event for the contact retries at once.
+         * The retry instant is kept in the contact's stored state as its next wake-up (so the state, its
+         * changelog and the due-time index agree) and is named in the dead letter ({@code retryAt}); a retry that
+         * fails again waits the same delay again.
          *
          * @throws IllegalArgumentException unless positive
          */

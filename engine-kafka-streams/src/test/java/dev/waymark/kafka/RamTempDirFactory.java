@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDirFactory;
  * new files with a sync; on a disk that makes a test of a few hundred records take tens of seconds, in RAM a
  * second or two. The stores are still real persistent (RocksDB) stores.
  */
-final class RamTempDirFactory implements TempDirFactory {
+public final class RamTempDirFactory implements TempDirFactory {
 
     private static final Path RAM = Path.of("/dev/shm");
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.waymark.Action;
 import dev.waymark.ContactState;
+import dev.waymark.Evaluation;
 import dev.waymark.Event;
 import dev.waymark.JourneyEngine;
 import dev.waymark.drools.Waymark;
@@ -194,7 +195,7 @@ class WaymarkTopologyTest {
             h.send("c-1", unknownField);
             h.send("c-2", good);                          // key is not the contactId
             h.send(null, good);                           // no key
-            h.send("c-1", null);                          // no value
+            h.send(null, null);                           // neither key nor value (a keyed tombstone erases)
             h.sendRaw("c-1".getBytes(StandardCharsets.UTF_8), new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}); // not UTF-8
             RecordHeaders traced = new RecordHeaders();
             traced.add("trace-id", "t-7".getBytes(StandardCharsets.UTF_8));
@@ -262,22 +263,95 @@ class WaymarkTopologyTest {
                 assertThat(new String(r.value(), StandardCharsets.UTF_8))
                         .contains("\"kind\":\"rule-failure\"", "\"contactId\":\"c-1\"", "\"rule\":\"boom\"", "boom for c-1");
             });
-            // Rolled back: the event waits in the state, nothing was applied.
+            Instant retry = T0.plus(Duration.ofMinutes(10));
+            assertThat(Harness.header(dead.get(0), DeadLetters.RETRY_AT_HEADER)).isEqualTo(retry.toString());
+            assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8))
+                    .contains("\"retryAt\":\"" + retry + "\"");
+            // Rolled back: the event waits in the state, nothing was applied, and the state says when it is retried.
             ContactState c1 = h.contacts().get("c-1");
             assertThat(c1.pending()).extracting(Event::id).containsExactly("e-1");
             assertThat(c1.contact().count("explode")).isZero();
+            assertThat(c1.nextWakeUp()).isEqualTo(retry);
+            assertIndexMatchesStates(h);
 
             h.advance(Duration.ofMinutes(9));
             assertThat(h.deadLetters()).isEmpty();
             h.advance(MINUTE); // the retry, still failing
-            assertThat(h.deadLetters()).extracting(r -> Harness.header(r, DeadLetters.KIND_HEADER))
-                    .containsExactly(DeadLetters.RULE_FAILURE);
+            assertThat(h.deadLetters()).singleElement().satisfies(r -> {
+                assertThat(Harness.header(r, DeadLetters.KIND_HEADER)).isEqualTo(DeadLetters.RULE_FAILURE);
+                assertThat(Harness.header(r, DeadLetters.RETRY_AT_HEADER)).isEqualTo(retry.plus(Duration.ofMinutes(10)).toString());
+            });
+            assertThat(h.contacts().get("c-1").nextWakeUp()).isEqualTo(retry.plus(Duration.ofMinutes(10)));
+            assertIndexMatchesStates(h);
 
             h.send(event("e-3", "c-1", "defuse", h.now()));
             assertThat(h.deadLetters()).isEmpty();
             assertThat(h.actions()).extracting(Action::contactId).containsOnly("c-1").isNotEmpty();
             assertThat(h.contacts().get("c-1").pending()).isEmpty();
             assertThat(h.contacts().get("c-1").contact().count("explode")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void ruleFailureRetry_isKeptInTheChangeloggedState_andTheEngineRunsTheContactThen() {
+        JourneyEngine engine = Waymark.builder().rules("boom.drl", BOOM).build();
+        Map<String, ContactState> contactsLog;
+        try (Harness h = new Harness(WaymarkTopology.builder(engine).eventsTopic(Harness.EVENTS)
+                .actionsTopic(Harness.ACTIONS).deadLetterTopic(Harness.DEAD_LETTERS).punctuateEvery(MINUTE)
+                .retryFailuresAfter(Duration.ofMinutes(10)), stateDir, T0)) {
+            h.send(event("e-1", "c-1", "explode", T0));
+            assertThat(h.deadLetters()).hasSize(1);
+            contactsLog = h.contactsChangelog();
+        }
+        // What a restore loads says when to retry, and the engine does not skip the contact then.
+        ContactState restored = contactsLog.get("c-1");
+        assertThat(restored.nextWakeUp()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
+        Evaluation atRetry = engine.evaluate(restored, restored.nextWakeUp());
+        assertThat(atRetry.skipped()).isFalse();
+        assertThat(atRetry.failures()).extracting(dev.waymark.RuleFailure::rule).containsExactly("boom");
+    }
+
+    @Test
+    void tombstone_erasesTheContactAndItsWakeUp_emitsNothing_andALaterEventStartsAFreshContact() {
+        try (Harness h = new Harness(Engines.standard(), stateDir, T0, MINUTE)) {
+            h.send(subscribed("e-1", "c-1", T0));
+            h.send(cartItem("e-2", "c-1", "k-1", T0));
+            h.send(subscribed("e-3", "c-2", T0));
+            h.send(cartItem("e-4", "c-2", "k-2", T0));
+            List<Action> first = h.actions();
+            assertThat(ofRule(first, "welcome-series")).extracting(Action::contactId).contains("c-1", "c-2");
+            assertThat(h.wakeUps().get(DueIndexKeys.contactKey("c-1"))).isNotNull();
+
+            h.send("c-1", null);
+            assertThat(h.actions()).isEmpty();
+            assertThat(h.deadLetters()).isEmpty();
+            assertThat(h.contacts().get("c-1")).isNull();
+            assertThat(h.wakeUps().get(DueIndexKeys.contactKey("c-1"))).isNull();
+            assertIndexMatchesStates(h); // c-2 keeps its entry, c-1 has none in either key space
+            assertThat(h.contactsChangelog()).containsOnlyKeys("c-2");
+            assertThat(h.wakeUpsChangelog().keySet()).noneMatch(k -> DueIndexKeys.names(k, "c-1"));
+
+            h.send("c-1", null); // erasing an unknown (or already erased) contact is a no-op
+            h.send("never-seen", null);
+            assertThat(h.deadLetters()).isEmpty();
+            assertThat(h.contacts().get("never-seen")).isNull();
+
+            // c-1's cart reminder is gone with it; c-2's goes out.
+            h.advanceTo(T0.plus(Duration.ofHours(5)));
+            assertThat(ofRule(h.actions(), "abandoned-cart")).extracting(Action::contactId).containsExactly("c-2");
+
+            // The same person comes back: a new contact, nothing remembered (not even the old event ids).
+            h.send(subscribed("e-1", "c-1", h.now()));
+            List<Action> again = h.actions();
+            assertThat(ofRule(again, "welcome-series")).singleElement().satisfies(a -> {
+                assertThat(a.contactId()).isEqualTo("c-1");
+                assertThat(a.id()).isEqualTo(ofRule(first, "welcome-series").stream()
+                        .filter(b -> b.contactId().equals("c-1")).findFirst().orElseThrow().id());
+            });
+            ContactState fresh = h.contacts().get("c-1");
+            assertThat(fresh.contact().openCarts()).isEmpty();
+            assertThat(fresh.seenEventIds()).containsOnlyKeys("e-1");
+            assertThat(waymarkTotals(h.driver.metrics())).containsEntry("erasures-total", 3.0);
         }
     }
 
@@ -402,7 +476,8 @@ class WaymarkTopologyTest {
                     .containsEntry("wake-ups-total", 1.0)
                     .containsEntry("dead-letters-total", 1.0)
                     .containsEntry("actions-total", (double) actions)
-                    .containsEntry("rule-failures-total", 0.0);
+                    .containsEntry("rule-failures-total", 0.0)
+                    .containsEntry("erasures-total", 0.0);
         }
     }
 
@@ -420,6 +495,24 @@ class WaymarkTopologyTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
+
+    /** Keys of the index store, by its documented layout (README-scaling.md). */
+    static final class DueIndexKeys {
+        private DueIndexKeys() {
+        }
+
+        static Bytes contactKey(String contactId) {
+            byte[] id = contactId.getBytes(StandardCharsets.UTF_8);
+            return Bytes.wrap(ByteBuffer.allocate(1 + id.length).put((byte) 1).put(id).array());
+        }
+
+        /** Whether an index key (of either key space) is about {@code contactId}. */
+        static boolean names(Bytes key, String contactId) {
+            byte[] k = key.get();
+            int from = k[0] == 0 ? 9 : 1;
+            return k[0] != 2 && new String(k, from, k.length - from, StandardCharsets.UTF_8).equals(contactId);
+        }
+    }
 
     static Map<String, Instant> wakeUpsByContact(KeyValueStore<String, ContactState> contacts) {
         Map<String, Instant> out = new TreeMap<>();

@@ -9,7 +9,8 @@ import org.apache.kafka.streams.StreamsMetrics;
  * {@code <operation>-total} in group {@code stream-waymark-metrics}, tagged {@code waymark-id=<task id>}.
  * Operations: {@code events} (records read), {@code evaluations} (contacts handed to the engine, by event or
  * by wake-up), {@code wake-ups} (contacts evaluated because they were due), {@code actions},
- * {@code dead-letters} and {@code rule-failures}. Not thread-safe: one per processor, on its stream thread.
+ * {@code dead-letters}, {@code rule-failures} and {@code erasures} (contacts erased by a tombstone). Not
+ * thread-safe: one per processor, on its stream thread.
  */
 final class ProcessorMetrics {
 
@@ -22,6 +23,7 @@ final class ProcessorMetrics {
     private final Sensor actions;
     private final Sensor deadLetters;
     private final Sensor ruleFailures;
+    private final Sensor erasures;
 
     ProcessorMetrics(StreamsMetrics metrics, String taskId) {
         this.metrics = metrics;
@@ -31,6 +33,7 @@ final class ProcessorMetrics {
         this.actions = sensor(taskId, "actions");
         this.deadLetters = sensor(taskId, "dead-letters");
         this.ruleFailures = sensor(taskId, "rule-failures");
+        this.erasures = sensor(taskId, "erasures");
     }
 
     private Sensor sensor(String taskId, String operation) {
@@ -57,6 +60,10 @@ final class ProcessorMetrics {
         deadLetters.record();
     }
 
+    void erasure() {
+        erasures.record();
+    }
+
     void ruleFailures(int n) {
         record(ruleFailures, n);
     }
@@ -69,7 +76,7 @@ final class ProcessorMetrics {
     }
 
     void close() {
-        for (Sensor s : List.of(events, evaluations, wakeUps, actions, deadLetters, ruleFailures)) {
+        for (Sensor s : List.of(events, evaluations, wakeUps, actions, deadLetters, ruleFailures, erasures)) {
             metrics.removeSensor(s);
         }
     }

@@ -87,6 +87,10 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
     @Override
     public void process(Record<byte[], byte[]> record) {
         metrics.event();
+        if (record.value() == null && record.key() != null) {
+            erase(record);
+            return;
+        }
         Decoded decoded = decode(record);
         if (decoded.event() == null) {
             deadLetter(record, decoded);
@@ -107,6 +111,28 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
         if (metrics != null) {
             metrics.close();
         }
+    }
+
+    /**
+     * A tombstone (a record with a key and no value) erases the contact whose id is the key: its state (facts,
+     * pending events, remembered event ids, ledger) and its index entry are deleted, so both changelogs get a
+     * tombstone of their own. Nothing is emitted. An event for the contact afterwards starts a new contact.
+     */
+    private void erase(Record<byte[], byte[]> record) {
+        String contactId;
+        try {
+            contactId = strictUtf8(record.key());
+        } catch (CharacterCodingException e) {
+            deadLetter(record, Decoded.rejected(DeadLetters.KEY_MISMATCH, "contactId",
+                    "the tombstone's key is not UTF-8 text, so it names no contact"));
+            return;
+        }
+        if (contacts.get(contactId) != null) {
+            contacts.delete(contactId);
+        }
+        index.schedule(contactId, null);
+        metrics.erasure();
+        LOG.debug("task {}: contact erased by a tombstone", context.taskId());
     }
 
     /** The evaluation time for a contact: wall-clock time, never before the contact's last evaluation. */
@@ -281,11 +307,18 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
     private void settle(ContactState before, Evaluation evaluation, Instant now) {
         ContactState after = evaluation.state();
         String contactId = after.contactId();
+        boolean failed = !evaluation.failures().isEmpty();
+        Instant retry = null;
+        if (failed) {
+            // The engine rolled the contact back; record when it is tried again in the state itself, so the
+            // stored state, its changelog and the index agree, and the engine does not skip the contact then.
+            retry = retryAt(after, now);
+            after = withWakeUp(after, retry);
+        }
         if (after != before) {
             contacts.put(contactId, after);
         }
-        boolean failed = !evaluation.failures().isEmpty();
-        index.schedule(contactId, failed ? retryAt(after, now) : after.nextWakeUp());
+        index.schedule(contactId, after.nextWakeUp());
         for (Action action : evaluation.actions()) {
             context.forward(new Record<>(utf8(action.contactId()), utf8(WaymarkJson.write(action)),
                     action.at().toEpochMilli()), settings.actionsNode());
@@ -293,8 +326,8 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
         metrics.actions(evaluation.actions().size());
         for (RuleFailure f : evaluation.failures()) {
             // The engine rolled the contact back: its new events stay pending and are retried.
-            LOG.warn("rule failure at {}, evaluation rolled back, retried at the next event or wake-up: {}", now, f);
-            deadLetterFailure(DeadLetters.RULE_FAILURE, contactId, f.rule(), f.message(), now);
+            LOG.warn("rule failure at {}, evaluation rolled back, retried at the next event or at {}: {}", now, retry, f);
+            deadLetterFailure(DeadLetters.RULE_FAILURE, contactId, f.rule(), f.message(), now, retry);
         }
         metrics.ruleFailures(evaluation.failures().size());
         for (TemplateFailure f : evaluation.templateFailures()) {
@@ -308,11 +341,12 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
         Instant retry = retryAt(received, now);
         LOG.error("engine error evaluating contact {} at {}; its events stay pending, retried at {}", contactId, now,
                 retry, e);
-        if (received != before) {
-            contacts.put(contactId, received);
+        ContactState kept = withWakeUp(received, retry);
+        if (kept != before) {
+            contacts.put(contactId, kept);
         }
         index.schedule(contactId, retry);
-        deadLetterFailure(DeadLetters.ENGINE_ERROR, contactId, "?", e.toString(), now);
+        deadLetterFailure(DeadLetters.ENGINE_ERROR, contactId, "?", e.toString(), now, retry);
         metrics.ruleFailures(1);
     }
 
@@ -321,6 +355,15 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
         Instant retry = now.plus(settings.retryFailuresAfter());
         Instant next = state.nextWakeUp();
         return next != null && next.isAfter(now) && next.isBefore(retry) ? next : retry;
+    }
+
+    /** {@code state} with {@code wakeUp} as its next wake-up, everything else as it is. */
+    static ContactState withWakeUp(ContactState state, Instant wakeUp) {
+        if (wakeUp.equals(state.nextWakeUp())) {
+            return state;
+        }
+        return new ContactState(state.contact(), state.pending(), state.seenEventIds(), wakeUp, state.evaluatedAt(),
+                state.rulesetId());
     }
 
     private ContactState load(String contactId) {
@@ -402,17 +445,20 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
         metrics.deadLetter();
     }
 
-    private void deadLetterFailure(String kind, String contactId, String rule, String message, Instant now) {
+    private void deadLetterFailure(String kind, String contactId, String rule, String message, Instant now,
+                                   Instant retryAt) {
         ObjectNode value = JsonNodeFactory.instance.objectNode()
                 .put("kind", kind)
                 .put("contactId", contactId)
                 .put("rule", rule)
                 .put("message", message)
-                .put("at", now.toString());
+                .put("at", now.toString())
+                .put("retryAt", retryAt.toString());
         Headers headers = new RecordHeaders();
         header(headers, DeadLetters.KIND_HEADER, kind);
         header(headers, DeadLetters.REASON_HEADER, message);
         header(headers, DeadLetters.RULE_HEADER, rule);
+        header(headers, DeadLetters.RETRY_AT_HEADER, retryAt.toString());
         context.forward(new Record<>(utf8(contactId), utf8(value.toString()), now.toEpochMilli(), headers),
                 settings.deadLettersNode());
         metrics.deadLetter();
