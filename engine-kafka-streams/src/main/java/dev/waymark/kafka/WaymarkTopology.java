@@ -2,8 +2,6 @@ package dev.waymark.kafka;
 
 import dev.waymark.ContactState;
 import dev.waymark.JourneyEngine;
-import dev.waymark.kafka.internal.ProcessorSettings;
-import dev.waymark.kafka.internal.WaymarkProcessor;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;

@@ -308,7 +308,7 @@ class WaymarkTopologyTest {
         assertThat(restored.nextWakeUp()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
         Evaluation atRetry = engine.evaluate(restored, restored.nextWakeUp());
         assertThat(atRetry.skipped()).isFalse();
-        assertThat(atRetry.failures()).extracting(dev.waymark.RuleFailure::rule).containsExactly("boom");
+        assertThat(atRetry.failures()).extracting(dev.waymark.Evaluation.RuleFailure::rule).containsExactly("boom");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.waymark.kafka.internal;
+package dev.waymark.kafka;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Not thread-safe: used by one processor, on its stream thread.
  */
-public final class DueIndex {
+final class DueIndex {
 
     static final byte BY_TIME = 0x00;
     static final byte BY_CONTACT = 0x01;

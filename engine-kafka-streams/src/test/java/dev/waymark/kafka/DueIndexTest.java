@@ -1,4 +1,4 @@
-package dev.waymark.kafka.internal;
+package dev.waymark.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

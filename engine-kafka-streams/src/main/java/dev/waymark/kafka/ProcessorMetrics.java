@@ -1,4 +1,4 @@
-package dev.waymark.kafka.internal;
+package dev.waymark.kafka;
 
 import java.util.List;
 import org.apache.kafka.common.metrics.Sensor;

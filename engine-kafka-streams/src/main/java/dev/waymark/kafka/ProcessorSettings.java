@@ -1,4 +1,4 @@
-package dev.waymark.kafka.internal;
+package dev.waymark.kafka;
 
 import dev.waymark.JourneyEngine;
 import java.time.Duration;
@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param actionsNode          name of the actions sink node
  * @param deadLettersNode      name of the dead-letter sink node
  */
-public record ProcessorSettings(JourneyEngine engine, String eventsTopic, String actionsTopic, String deadLetterTopic,
+record ProcessorSettings(JourneyEngine engine, String eventsTopic, String actionsTopic, String deadLetterTopic,
                                 Duration punctuateEvery, Duration retryFailuresAfter, int maxDuePerPunctuation,
                                 String contactsStore, String wakeUpsStore, String actionsNode, String deadLettersNode) {
     public ProcessorSettings {

@@ -1,4 +1,4 @@
-package dev.waymark.kafka.internal;
+package dev.waymark.kafka;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +11,6 @@ import dev.waymark.JourneyEngine;
 import dev.waymark.Evaluation.RuleFailure;
 import dev.waymark.Evaluation.TemplateFailure;
 import dev.waymark.json.WaymarkJson;
-import dev.waymark.kafka.DeadLetters;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -45,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kafka Streams creates one instance per task and calls it from one thread; it is not thread-safe.
  */
-public final class WaymarkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+final class WaymarkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WaymarkProcessor.class);
 
