@@ -23,7 +23,6 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 
 /** The engine's invariants over random shop histories. */
 class JourneyProperties {
@@ -206,24 +205,6 @@ class JourneyProperties {
             s = e.state();
         }
         Tries.exercised("fired after the last event", 20, fired);
-    }
-
-    @Property(tries = 20)
-    void bulkEvaluation_equalsOneByOne(@ForAll("seeds") long seed, @ForAll @IntRange(min = 1, max = 2) int parallelism) {
-        List<ContactState> states = new ArrayList<>();
-        for (int c = 0; c < 40; c++) {
-            String id = "c-" + c;
-            states.add(ContactState.empty(id).withEvents(history(id, seed + c, 15)));
-        }
-        Instant now = START.plus(Duration.ofDays(100));
-        List<Evaluation> bulk = new ArrayList<>();
-        ENGINE.evaluateAll(states, now, bulk::add, parallelism);
-        Tries.exercised("actions emitted", 80, bulk.stream().anyMatch(e -> !e.actions().isEmpty()));
-        for (int i = 0; i < states.size(); i++) {
-            Evaluation single = ENGINE.evaluate(states.get(i), now);
-            assertThat(bulk.get(i).actions()).isEqualTo(single.actions());
-            assertThat(bulk.get(i).state()).isEqualTo(single.state());
-        }
     }
 
     @Property(tries = 20)
