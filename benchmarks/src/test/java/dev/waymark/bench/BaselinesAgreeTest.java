@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmarks' premises on a small base, so a change to the engine that the baselines do not follow fails
- * the build rather than the next benchmark run: the dataset is what its Javadoc says, and naive Drools,
- * hand-written Java and the engine without skipping emit exactly Waymark's actions.
+ * the build rather than the next benchmark run: the dataset is what its Javadoc says, and naive Drools and the
+ * engine without skipping emit exactly Waymark's actions. Hand-written Java is held to the engine contract over
+ * random histories instead ({@link HandWrittenRulesContractTest}); JMH's set-up still checks it on the dataset.
  */
 class BaselinesAgreeTest {
 
@@ -55,12 +56,6 @@ class BaselinesAgreeTest {
     }
 
     @Test
-    void handWrittenRulesEmitTheSameActionsAndWakeUps() {
-        JourneyEngine hand = HandWrittenRules.engine(SETTINGS, states.get(0).rulesetId(), 128);
-        reference.requireSame("waymark", Outcomes.of(hand, states, Dataset.NOW), "handWritten", true);
-    }
-
-    @Test
     void naiveDroolsEmitsTheSameActions() {
         reference.requireSame("waymark", Outcomes.of(new NaiveDrools(SETTINGS), states, Dataset.NOW), "naiveDrools", false);
     }
@@ -72,15 +67,13 @@ class BaselinesAgreeTest {
     }
 
     @Test
-    void liveEventsGetTheSameActionsEverywhere() {
+    void liveEventsGetTheSameActionsFromNaiveDrools() {
         List<ContactState> sample = states.subList(0, 500);
         List<List<Event>> live = new ArrayList<>();
         for (int i = 0; i < sample.size(); i++) {
             live.add(List.of(Dataset.liveEvent(Dataset.SEED, i)));
         }
         Outcomes streamed = Outcomes.ofEach(waymark, sample, live, Dataset.NOW);
-        streamed.requireSame("waymark", Outcomes.ofEach(HandWrittenRules.engine(SETTINGS, states.get(0).rulesetId(), 128),
-                sample, live, Dataset.NOW), "handWritten", true);
         streamed.requireSame("waymark", Outcomes.ofEach(new NaiveDrools(SETTINGS), sample, live, Dataset.NOW), "naiveDrools", false);
         assertThat(streamed.contactsWithActions()).isPositive();
     }

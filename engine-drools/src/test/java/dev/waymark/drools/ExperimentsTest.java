@@ -77,7 +77,9 @@ class ExperimentsTest {
     @Test
     void otherRules_carryNoVariant() {
         JourneyScenario s = lapsedVip(engine(""), contactIn("A"));
-        for (Action a : s.evaluateAt("2026-01-01T00:00:00Z").actions()) {
+        List<Action> firstOrderDay = s.evaluateAt("2026-01-01T00:00:00Z").actions();
+        assertThat(firstOrderDay).extracting(Action::rule).contains("ad-exclusion", "loyalty-reward", "stage-progression");
+        for (Action a : firstOrderDay) {
             assertThat(a.params()).as(a.rule()).doesNotContainKey("variant");
         }
     }

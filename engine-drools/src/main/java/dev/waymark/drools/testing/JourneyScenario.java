@@ -7,11 +7,15 @@ import dev.waymark.Event;
 import dev.waymark.JourneyEngine;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A small test kit for rule authors: given these events for one contact, evaluated at these times, expect
@@ -87,7 +91,7 @@ public final class JourneyScenario {
             throw new AssertionError("rules failed at " + now + ": " + e.failures());
         }
         state = e.state();
-        return new Fired(e.actions(), e.nextWakeUp(), e.state(), "all rules");
+        return new Fired(e.actions(), e.nextWakeUp(), e.state(), "all rules", knownRules());
     }
 
     /**
@@ -101,6 +105,13 @@ public final class JourneyScenario {
     /** The contact's current state. */
     public ContactState state() {
         return state;
+    }
+
+    /** The ids of the engine's rules, those switched off in its settings included. */
+    private SortedSet<String> knownRules() {
+        SortedSet<String> known = new TreeSet<>(engine.ruleIds());
+        known.addAll(engine.settings().disabledRules());
+        return known;
     }
 
     private static Map<String, Object> props(Object... pairs) {
@@ -118,30 +129,68 @@ public final class JourneyScenario {
      * What one evaluation emitted, with expectations. An expected action is written {@code "rule type key"},
      * or {@code "type key"} within {@link #ofRule}.
      *
-     * @param actions  the actions emitted
-     * @param wakeUp   the next wake-up after this evaluation
-     * @param state    the contact's state after it
-     * @param scope    what the actions were narrowed to, for messages
+     * @param actions    the actions emitted
+     * @param wakeUp     the next wake-up after this evaluation
+     * @param state      the contact's state after it
+     * @param scope      what the actions were narrowed to, for messages
+     * @param knownRules the ids {@link #ofRule} accepts: the engine's rules, switched on or off; empty accepts any
      */
-    public record Fired(List<Action> actions, Optional<Instant> wakeUp, ContactState state, String scope) {
+    public record Fired(List<Action> actions, Optional<Instant> wakeUp, ContactState state, String scope,
+                        SortedSet<String> knownRules) {
 
         public Fired {
             actions = List.copyOf(actions);
+            knownRules = Collections.unmodifiableSortedSet(new TreeSet<>(knownRules));
         }
 
-        /** Only the actions of {@code rule}; expectations then name {@code "type key"}. */
+        /** What was emitted, with no rule ids to check {@link #ofRule} against. */
+        public Fired(List<Action> actions, Optional<Instant> wakeUp, ContactState state, String scope) {
+            this(actions, wakeUp, state, scope, new TreeSet<>());
+        }
+
+        /**
+         * Only the actions of {@code rule}; expectations then name {@code "type key"}.
+         *
+         * @throws IllegalArgumentException if the engine has no rule {@code rule} (a typo would otherwise make
+         *                                  every expectation of nothing pass)
+         */
         public Fired ofRule(String rule) {
-            return new Fired(actions.stream().filter(a -> a.rule().equals(rule)).toList(), wakeUp, state, "rule " + rule);
+            if (!knownRules.isEmpty() && !knownRules.contains(rule)) {
+                throw new IllegalArgumentException("unknown rule '" + rule + "'; the engine's rules are " + knownRules);
+            }
+            return new Fired(actions.stream().filter(a -> a.rule().equals(rule)).toList(), wakeUp, state, "rule " + rule,
+                    knownRules);
         }
 
-        /** Asserts these actions, and no others, were emitted (order does not matter). */
+        /**
+         * Asserts these actions, and no others, were emitted, each as many times as it is expected (order does
+         * not matter).
+         */
         public Fired expectExactly(String... expected) {
-            List<String> actual = describe();
-            List<String> wanted = new ArrayList<>(List.of(expected));
-            if (!(actual.containsAll(wanted) && wanted.containsAll(actual) && actual.size() == wanted.size())) {
-                throw new AssertionError("expected exactly " + wanted + " from " + scope + " but got " + actual);
+            Map<String, Integer> actual = counts(describe());
+            Map<String, Integer> wanted = counts(List.of(expected));
+            if (!actual.equals(wanted)) {
+                List<String> miscounted = new ArrayList<>();
+                for (String a : new TreeSet<>(actual.keySet())) {
+                    int want = wanted.getOrDefault(a, 0);
+                    if (want > 0 && actual.get(a) != want) {
+                        miscounted.add("'" + a + "' appeared " + times(actual.get(a)) + ", expected " + times(want));
+                    }
+                }
+                throw new AssertionError("expected exactly " + List.of(expected) + " from " + scope + " but got "
+                        + describe() + (miscounted.isEmpty() ? "" : ": " + String.join("; ", miscounted)));
             }
             return this;
+        }
+
+        private static Map<String, Integer> counts(List<String> described) {
+            Map<String, Integer> m = new TreeMap<>();
+            described.forEach(d -> m.merge(d, 1, Integer::sum));
+            return m;
+        }
+
+        private static String times(int n) {
+            return n == 1 ? "once" : n + " times";
         }
 
         /** Asserts nothing was emitted. */
