@@ -155,14 +155,19 @@ public class StoreBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws IOException {
-            store.close();
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-            Files.deleteIfExists(dir);
+            closeAndDelete(store, dir);
         }
+    }
+
+    /** Closes a store and removes its folder (the database, its WAL and lock files, a state file). */
+    static void closeAndDelete(ContactStore store, Path dir) throws IOException {
+        store.close();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 
     @Benchmark
@@ -231,13 +236,7 @@ public class StoreBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws IOException {
-            store.close();
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-            Files.deleteIfExists(dir);
+            closeAndDelete(store, dir);
         }
     }
 

@@ -85,6 +85,8 @@ public final class ContactStore implements AutoCloseable {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContactStore.class);
+
     private final Db db;
     private final StoreOptions options;
 
@@ -226,7 +228,11 @@ public final class ContactStore implements AutoCloseable {
         Objects.requireNonNull(progress, "progress");
         db.lock();
         try {
-            return new DuePass(db, options, engine, now, progress).run();
+            PassSummary summary = new DuePass(db, options, engine, now, progress).run();
+            LOG.debug("store {}: pass {} at {}: {} due{}, {} evaluated, {} actions, {} late events, {} rule failures",
+                    db.name, summary.run(), now, summary.due(), summary.full() ? " (full: the ruleset changed)" : "",
+                    summary.evaluated(), summary.actions(), summary.late().size(), summary.failures().size());
+            return summary;
         } catch (SQLException e) {
             throw db.failure("running a due pass", e);
         } finally {
@@ -274,6 +280,7 @@ public final class ContactStore implements AutoCloseable {
                 }
             }
             writer.flush();
+            LOG.debug("store {}: relayed {} actions", db.name, n);
             if (n > 0) {
                 long run = lastRun;
                 long seq = lastSeq;
@@ -452,13 +459,9 @@ public final class ContactStore implements AutoCloseable {
     }
 
     private synchronized List<ContactState> readPage(String after) {
-        // Ordered in Java's string order by the caller's merge is not needed: ids are compared as the
-        // database's binary collation does, which is the order of their UTF-8 bytes.
+        // Keyset paging on the primary key, in binary order of ids in both databases (see Schema).
         String sql = "SELECT id, state FROM waymark_contacts" + (after == null ? "" : " WHERE id > ?")
-                + " ORDER BY id " + (db instanceof Db.Postgres ? "COLLATE \"C\" " : "") + "LIMIT " + READ_PAGE;
-        if (db instanceof Db.Postgres && after != null) {
-            sql = "SELECT id, state FROM waymark_contacts WHERE id COLLATE \"C\" > ? ORDER BY id COLLATE \"C\" LIMIT " + READ_PAGE;
-        }
+                + " ORDER BY id LIMIT " + READ_PAGE;
         try (PreparedStatement ps = db.conn.prepareStatement(sql)) {
             if (after != null) {
                 ps.setString(1, after);

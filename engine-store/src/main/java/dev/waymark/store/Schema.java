@@ -7,7 +7,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Creates, recognises and (in later versions) migrates the store's tables. The same DDL for both databases. */
+/**
+ * Creates, recognises and (in later versions) migrates the store's tables. The same DDL for both databases,
+ * but for the collation of contact ids.
+ */
 final class Schema {
     private Schema() {
     }
@@ -16,7 +19,7 @@ final class Schema {
             "CREATE TABLE waymark_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             // state: WaymarkJson.write(ContactState); wake_at: epoch second (floored) at or after which the
             // contact must be looked at, null for never
-            "CREATE TABLE waymark_contacts (id TEXT PRIMARY KEY, state TEXT NOT NULL, wake_at BIGINT, version BIGINT NOT NULL)",
+            "CREATE TABLE waymark_contacts (id {ID} PRIMARY KEY, state TEXT NOT NULL, wake_at BIGINT, version BIGINT NOT NULL)",
             "CREATE INDEX waymark_contacts_wake ON waymark_contacts (wake_at)",
             // received events not yet folded into their contact's state; seq: arrival order
             "CREATE TABLE waymark_inbox (contact_id TEXT NOT NULL, event_id TEXT NOT NULL, event TEXT NOT NULL,"
@@ -64,8 +67,13 @@ final class Schema {
                     + ") and no waymark_meta");
         }
         db.inTransaction(() -> {
+            if (db.tableExists("waymark_meta")) {
+                return null; // another process created it while this one waited for the write lock
+            }
             for (String ddl : V1) {
-                db.exec(ddl);
+                // Ids in binary order in both databases (PostgreSQL's default collation follows the locale), so
+                // paging through contacts by id uses the primary key.
+                db.exec(ddl.replace("{ID}", db instanceof Db.Postgres ? "TEXT COLLATE \"C\"" : "TEXT"));
             }
             db.markAsStore();
             Meta.put(db, "store", "waymark");

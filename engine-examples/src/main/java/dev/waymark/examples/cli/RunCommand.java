@@ -45,7 +45,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * a consumer drop a repeat. A rule that fails for one contact rolls back only that contact (its events stay
  * pending and are retried next run); the run still succeeds and reports the failure. With
  * {@code --templates}, messages get their rendered body (SPEC §8); a template that fails for one contact
- * leaves that message without a body and is reported, and stops nothing else.
+ * leaves that message without a body and is reported, and stops nothing else. A late event (more than 7 days
+ * older than its contact's newest applied event, SPEC §1) is not applied, is reported with its line and is
+ * counted in the summary. With {@code --store} instead of {@code --state}, {@link StoreRun} does steps 3 and 4
+ * on the contact store (SPEC §10).
  */
 public final class RunCommand {
 
