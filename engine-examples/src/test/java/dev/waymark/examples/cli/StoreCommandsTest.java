@@ -73,6 +73,27 @@ class StoreCommandsTest {
     }
 
     @Test
+    void withOutTheActionsGoToTheFileInPlaceBeforeTheyAreMarkedWritten() throws IOException {
+        String events = SAMPLES.resolve("shop-events.jsonl").toString();
+        Path a = dir.resolve("a.jsonl");
+        Path b = dir.resolve("b.jsonl");
+        Outcome state = waymark("run", "--events", events, "--now", "2026-10-10T00:00:00Z", "--state", dir.resolve("s.jsonl").toString(),
+                "--out", a.toString());
+        Outcome store = waymark("run", "--events", events, "--now", "2026-10-10T00:00:00Z", "--store", dir.resolve("o.db").toString(),
+                "--out", b.toString());
+        assertThat(store.exit()).as(store.stderr()).isZero();
+        assertThat(store.stdout()).isEmpty();
+        assertThat(Files.readString(b)).isEqualTo(Files.readString(a)).isNotEmpty();
+        assertThat(Files.exists(dir.resolve("b.jsonl.tmp"))).isFalse();
+        assertThat(state.exit()).isZero();
+        // Written means written: the next run has nothing left to write.
+        Path c = dir.resolve("c.jsonl");
+        assertThat(waymark("run", "--events", "-", "--now", "2026-10-10T00:00:00Z", "--store", dir.resolve("o.db").toString(),
+                "--out", c.toString()).exit()).isZero();
+        assertThat(Files.readString(c)).isEmpty();
+    }
+
+    @Test
     void lateEventsAreReportedWithTheirLineInBothModes() throws IOException {
         Path first = Files.writeString(dir.resolve("first.jsonl"),
                 "{\"id\":\"e-1\",\"contactId\":\"c-1\",\"type\":\"page.viewed\",\"at\":\"2026-10-20T10:00:00Z\"}\n");
