@@ -6,6 +6,8 @@ import dev.waymark.JourneyEngine;
 import dev.waymark.Settings;
 import dev.waymark.examples.report.ExplanationJson;
 import dev.waymark.examples.report.ExplanationText;
+import dev.waymark.store.ContactStore;
+import dev.waymark.store.StoreException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,7 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code waymark explain} (SPEC §6): for one contact of a state file, its facts, ledger and wake-up, and for
+ * {@code waymark explain} (SPEC §6): for one contact of a state file or a store ({@code --store}, SPEC §10), its facts, ledger and wake-up, and for
  * every rule whether it would fire at {@code --now} and, if not, why. It changes nothing: the state file is
  * only read, never written, whatever happens. The engine is built as {@code run} builds it, so give it the
  * same {@code --settings} and {@code --rules} as the runs that wrote the state.
@@ -30,6 +32,7 @@ public final class ExplainCommand {
 
     static final Map<String, Options.Arity> OPTIONS = Map.of(
             "--state", Options.Arity.ONE,
+            "--store", Options.Arity.ONE,
             "--contact", Options.Arity.ONE,
             "--now", Options.Arity.ONE,
             "--settings", Options.Arity.ONE,
@@ -45,11 +48,12 @@ public final class ExplainCommand {
 
     /** Explains; returns normally only on success. */
     public void run(Options o) throws IOException {
-        String stateArg = o.required("--state");
+        String stateArg = StateOrStore.source(o, "explain");
         String contactId = o.required("--contact");
         Instant now = RunCommand.parseNow(o.required("--now"));
         OutputFormat format = OutputFormat.of(o);
-        Path stateFile = InputFiles.readableFile("--state", stateArg);
+        Path stateFile = o.has("--state") ? InputFiles.readableFile("--state", stateArg) : null;
+        String store = o.has("--store") ? StoreAccess.location(stateArg, true) : null;
         Path settingsFile = EngineSetup.settingsFile(o);
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
         Settings settings = EngineSetup.readSettings(settingsFile);
@@ -57,11 +61,24 @@ public final class ExplainCommand {
         // Compiling takes seconds: do it while the state is read. Templates only render bodies, which
         // change no verdict, so explain builds without them.
         CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, null, settingsFile);
-        TreeMap<String, ContactState> states = StateFile.read(stateFile);
-        ContactState state = states.get(contactId);
-        if (state == null) {
-            throw CliException.usage("explain: --contact: no contact '" + contactId + "' in " + stateArg + ", which holds "
-                    + count(states));
+        ContactState state;
+        if (store != null) {
+            try (ContactStore s = StoreAccess.open(store)) {
+                state = s.state(contactId).orElse(null);
+                if (state == null) {
+                    throw CliException.usage("explain: --contact: no contact '" + contactId + "' in " + stateArg
+                            + ", which holds " + String.format(Locale.ROOT, "%,d contacts", s.contacts()));
+                }
+            } catch (StoreException e) {
+                throw StoreAccess.failure(e);
+            }
+        } else {
+            TreeMap<String, ContactState> states = StateFile.read(stateFile);
+            state = states.get(contactId);
+            if (state == null) {
+                throw CliException.usage("explain: --contact: no contact '" + contactId + "' in " + stateArg + ", which holds "
+                        + count(states));
+            }
         }
         Explanation explanation = EngineSetup.await(engine).explain(state, now);
         switch (format) {

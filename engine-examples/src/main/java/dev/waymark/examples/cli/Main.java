@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code waymark} command line: {@code java -jar waymark.jar run|check|explain|report|simulate ...} (SPEC §6).
+ * The {@code waymark} command line: {@code java -jar waymark.jar run|check|explain|report|forget|import|simulate ...} (SPEC §6).
  *
  * <p>Every failure ends as one or more {@code waymark: ...} lines on stderr and an {@link ExitStatus};
  * a stack trace is printed only for an unexpected error and only when the environment variable
@@ -90,8 +90,10 @@ public final class Main {
                     .run(Options.parse("simulate", rest, SimulateCommand.OPTIONS));
             case "explain" -> new ExplainCommand(out).run(Options.parse("explain", rest, ExplainCommand.OPTIONS));
             case "report" -> new ReportCommand(out).run(Options.parse("report", rest, ReportCommand.OPTIONS));
+            case "forget" -> new ForgetCommand(out).run(Options.parse("forget", rest, ForgetCommand.OPTIONS));
+            case "import" -> new ImportCommand(out).run(Options.parse("import", rest, ImportCommand.OPTIONS));
             default -> throw CliException.usage("unknown command '" + command
-                    + "' (commands: run, check, explain, report, simulate; see waymark --help)");
+                    + "' (commands: run, check, explain, report, forget, import, simulate; see waymark --help)");
         }
     }
 

@@ -4,13 +4,15 @@ import dev.waymark.ConversionReport;
 import dev.waymark.Settings;
 import dev.waymark.examples.report.ConversionJson;
 import dev.waymark.examples.report.ConversionText;
+import dev.waymark.store.ContactStore;
+import dev.waymark.store.StoreException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * {@code waymark report} (SPEC §6, §7): the conversion report of the contacts in a state file, per rule and
+ * {@code waymark report} (SPEC §6, §7): the conversion report of the contacts in a state file or a store, per rule and
  * arm, as a text table or JSON. It reads the tallies each state keeps and runs no rule, so it compiles
  * nothing and takes as long as reading the file. Only {@code --settings}' policies matter: the goal named in
  * the header and the experiments whose arms get a row even before they reached anybody.
@@ -22,6 +24,7 @@ public final class ReportCommand {
 
     static final Map<String, Options.Arity> OPTIONS = Map.of(
             "--state", Options.Arity.ONE,
+            "--store", Options.Arity.ONE,
             "--settings", Options.Arity.ONE,
             "--format", Options.Arity.ONE);
 
@@ -34,13 +37,23 @@ public final class ReportCommand {
 
     /** Reports; returns normally only on success. */
     public void run(Options o) throws IOException {
-        String stateArg = o.required("--state");
+        String stateArg = StateOrStore.source(o, "report");
         OutputFormat format = OutputFormat.of(o);
-        Path stateFile = InputFiles.readableFile("--state", stateArg);
+        Path stateFile = o.has("--state") ? InputFiles.readableFile("--state", stateArg) : null;
+        String store = o.has("--store") ? StoreAccess.location(stateArg, true) : null;
         Path settingsFile = EngineSetup.settingsFile(o);
         Settings settings = EngineSetup.readSettings(settingsFile);
 
-        ConversionReport report = ConversionReport.of(StateFile.read(stateFile).values(), settings);
+        ConversionReport report;
+        if (store != null) {
+            try (ContactStore s = StoreAccess.open(store)) {
+                report = ConversionReport.of(s.states(), settings); // read a page at a time
+            } catch (StoreException e) {
+                throw StoreAccess.failure(e);
+            }
+        } else {
+            report = ConversionReport.of(StateFile.read(stateFile).values(), settings);
+        }
         switch (format) {
             case TEXT -> stdout.print(ConversionText.render(report));
             case JSON -> stdout.println(ConversionJson.render(report));

@@ -11,7 +11,7 @@ import dev.waymark.Evaluation.RuleFailure;
 import dev.waymark.Settings;
 import dev.waymark.Evaluation.TemplateFailure;
 import dev.waymark.json.WaymarkJson;
-import dev.waymark.json.WaymarkJson.EventLines;
+import dev.waymark.store.PassSummary;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -46,7 +46,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * a consumer drop a repeat. A rule that fails for one contact rolls back only that contact (its events stay
  * pending and are retried next run); the run still succeeds and reports the failure. With
  * {@code --templates}, messages get their rendered body (SPEC §8); a template that fails for one contact
- * leaves that message without a body and is reported, and stops nothing else.
+ * leaves that message without a body and is reported, and stops nothing else. A late event (more than 7 days
+ * older than its contact's newest applied event, SPEC §1) is not applied, is reported with its line and is
+ * counted in the summary. With {@code --store} instead of {@code --state}, {@link StoreRun} does steps 3 and 4
+ * on the contact store (SPEC §10).
  */
 public final class RunCommand {
 
@@ -56,9 +59,11 @@ public final class RunCommand {
             "--settings", Options.Arity.ONE,
             "--rules", Options.Arity.MANY,
             "--state", Options.Arity.ONE,
+            "--store", Options.Arity.ONE,
             "--out", Options.Arity.ONE,
             "--lenient", Options.Arity.FLAG,
-            "--templates", Options.Arity.ONE);
+            "--templates", Options.Arity.ONE,
+            "--progress", Options.Arity.FLAG);
 
     /** Most rule failures listed one by one; the rest are counted. */
     private static final int FAILURES_SHOWN = 20;
@@ -82,17 +87,22 @@ public final class RunCommand {
         Path eventsFile = eventsArg.equals("-") ? null : InputFiles.readableFile("--events", eventsArg);
         Path settingsFile = EngineSetup.settingsFile(o);
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
+        if (o.has("--state") && o.has("--store")) {
+            throw CliException.usage("run: --state and --store are mutually exclusive (give one)");
+        }
         Path stateFile = o.has("--state") ? InputFiles.writableFile("--state", o.value("--state"), true) : null;
+        String store = o.has("--store") ? StoreAccess.location(o.value("--store"), false) : null;
         Path outFile = o.has("--out") ? InputFiles.writableFile("--out", o.value("--out"), false) : null;
         Path templates = EngineSetup.templates(o);
         boolean lenient = o.has("--lenient");
+        Progress progress = Progress.of(o.has("--progress"), stderr);
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         // 2. Compiling takes seconds: do it while the input is read.
         CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, templates, settingsFile);
 
         String source = eventsFile == null ? "stdin" : eventsArg;
-        EventLines lines = readEvents(eventsFile);
+        NumberedEvents lines = readEvents(eventsFile);
         for (InvalidEventException e : lines.errors()) {
             stderr.println("waymark: " + source + ": " + e.getMessage() + (lenient ? " (skipped)" : ""));
         }
@@ -100,18 +110,38 @@ public final class RunCommand {
             int n = lines.errors().size();
             throw new CliException(ExitStatus.INVALID_INPUT, n + (n == 1 ? " bad line" : " bad lines") + " in " + source
                     + "; nothing was written" + (stateFile == null ? "" : " and the state file is unchanged")
+                    + (store == null ? "" : " and the store is unchanged")
                     + " (fix them, or pass --lenient to skip them)");
         }
-        TreeMap<String, ContactState> states = StateFile.read(stateFile);
-        TreeMap<String, List<Event>> byContact = new TreeMap<>();
-        for (Event e : lines.events()) {
-            byContact.computeIfAbsent(e.contactId(), id -> new ArrayList<>()).add(e);
+        if (store != null) {
+            new StoreRun(stdout, stderr, progress).run(store, source, lines, engine, now, outFile, templates != null);
+            return;
         }
-        for (Map.Entry<String, List<Event>> e : byContact.entrySet()) {
+        TreeMap<String, ContactState> states = StateFile.read(stateFile);
+        TreeMap<String, List<Integer>> byContact = new TreeMap<>();
+        for (int i = 0; i < lines.events().size(); i++) {
+            byContact.computeIfAbsent(lines.events().get(i).contactId(), id -> new ArrayList<>()).add(i);
+        }
+        List<PassSummary.LateEvent> late = new ArrayList<>();
+        for (Map.Entry<String, List<Integer>> e : byContact.entrySet()) {
             ContactState s = states.get(e.getKey());
-            states.put(e.getKey(), (s == null ? ContactState.empty(e.getKey()) : s).withEvents(e.getValue()));
+            s = s == null ? ContactState.empty(e.getKey()) : s;
+            List<Event> events = new ArrayList<>(e.getValue().size());
+            java.util.Set<String> lateIds = new java.util.HashSet<>();
+            for (int i : e.getValue()) {
+                Event event = lines.events().get(i);
+                if (!s.seenEventIds().containsKey(event.id()) && s.isLate(event)) {
+                    if (lateIds.add(event.id())) { // a repeat within the input is one late event, as in a store
+                        late.add(new PassSummary.LateEvent(source, lines.lines().get(i), event.id(), event.contactId()));
+                    }
+                } else {
+                    events.add(event);
+                }
+            }
+            states.put(e.getKey(), s.withEvents(events));
         }
         JourneyEngine journeys = EngineSetup.await(engine);
+        progress.start(states.size());
 
         // 3. Evaluate in contactId order, so the actions come out in SPEC §3 order; then the state.
         List<ContactState> next = new ArrayList<>(states.size());
@@ -119,11 +149,11 @@ public final class RunCommand {
         try {
             if (outFile == null) {
                 Writer out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
-                summary = evaluate(journeys, states.values(), now, next, out);
+                summary = evaluate(journeys, states.values(), now, next, out, progress);
                 out.flush();
             } else {
                 AtomicReference<BulkSummary> done = new AtomicReference<>();
-                new AtomicFile(outFile).write(out -> done.set(evaluate(journeys, states.values(), now, next, out)));
+                new AtomicFile(outFile).write(out -> done.set(evaluate(journeys, states.values(), now, next, out, progress)));
                 summary = done.get();
             }
         } catch (UncheckedIOException e) {
@@ -133,22 +163,12 @@ public final class RunCommand {
             new AtomicFile(stateFile).write(w -> WaymarkJson.writeStates(next, w));
         }
 
+        progress.done();
+
         // 4. Tell the person what happened.
         List<RuleFailure> failures = summary.failures();
-        for (int i = 0; i < Math.min(FAILURES_SHOWN, failures.size()); i++) {
-            stderr.println("waymark: rule failure: " + failures.get(i)
-                    + " (the contact was rolled back; its events are retried next run)");
-        }
-        if (failures.size() > FAILURES_SHOWN) {
-            stderr.println("waymark: ... and " + (failures.size() - FAILURES_SHOWN) + " more rule failures");
-        }
         List<TemplateFailure> templateFailures = summary.templateFailures();
-        for (int i = 0; i < Math.min(FAILURES_SHOWN, templateFailures.size()); i++) {
-            stderr.println("waymark: template failure: " + templateFailures.get(i) + " (the message went out without a body)");
-        }
-        if (templateFailures.size() > FAILURES_SHOWN) {
-            stderr.println("waymark: ... and " + (templateFailures.size() - FAILURES_SHOWN) + " more template failures");
-        }
+        reportProblems(stderr, late, failures, templateFailures);
         long waiting = next.stream().flatMap(s -> s.pending().stream()).filter(e -> e.at().isAfter(now)).count();
         if (waiting > 0) {
             stderr.println("waymark: " + waiting + (waiting == 1 ? " event is" : " events are") + " later than --now: "
@@ -158,14 +178,42 @@ public final class RunCommand {
         stderr.println("waymark: " + lines.events().size() + " events, " + summary.contacts() + " contacts, "
                 + summary.actions() + " actions, " + lines.errors().size() + " rejected lines, "
                 + failures.size() + " rule failures"
-                + (templates == null ? "" : ", " + templateFailures.size() + " template failures"));
+                + (templates == null ? "" : ", " + templateFailures.size() + " template failures")
+                + ", " + late.size() + " late events");
+    }
+
+    /** Reports each late event with its line, then the rule and template failures (the first ones one by one). */
+    static void reportProblems(PrintStream stderr, List<PassSummary.LateEvent> late, List<RuleFailure> failures,
+                               List<TemplateFailure> templateFailures) {
+        for (PassSummary.LateEvent e : late) {
+            stderr.println("waymark: " + (e.source() == null ? "" : e.source() + ": ") + (e.line() > 0 ? "line " + e.line() + ": " : "")
+                    + "late event " + e.eventId() + " for contact " + e.contactId()
+                    + " (more than 7 days older than its newest applied event): not applied");
+        }
+        for (int i = 0; i < Math.min(FAILURES_SHOWN, failures.size()); i++) {
+            stderr.println("waymark: rule failure: " + failures.get(i)
+                    + " (the contact was rolled back; its events are retried next run)");
+        }
+        if (failures.size() > FAILURES_SHOWN) {
+            stderr.println("waymark: ... and " + (failures.size() - FAILURES_SHOWN) + " more rule failures");
+        }
+        for (int i = 0; i < Math.min(FAILURES_SHOWN, templateFailures.size()); i++) {
+            stderr.println("waymark: template failure: " + templateFailures.get(i) + " (the message went out without a body)");
+        }
+        if (templateFailures.size() > FAILURES_SHOWN) {
+            stderr.println("waymark: ... and " + (templateFailures.size() - FAILURES_SHOWN) + " more template failures");
+        }
     }
 
     /** Evaluates every state, writing the actions to {@code out} and collecting the new states in {@code next}. */
     private static BulkSummary evaluate(JourneyEngine engine, Collection<ContactState> states, Instant now,
-                                        List<ContactState> next, Writer out) {
+                                        List<ContactState> next, Writer out, Progress progress) {
+        long total = states.size();
         return engine.evaluateAll(states, now, ev -> {
             next.add(ev.state());
+            if (next.size() % 1000 == 0) {
+                progress.update(next.size(), total);
+            }
             try {
                 for (Action a : ev.actions()) {
                     out.write(WaymarkJson.write(a));
@@ -185,14 +233,36 @@ public final class RunCommand {
         }
     }
 
-    private EventLines readEvents(Path file) throws IOException {
+    /**
+     * The valid events of an input with the 1-based line of each, and one error per bad line (blank lines
+     * skipped), as {@link WaymarkJson#readEvents} reads them.
+     */
+    record NumberedEvents(List<Event> events, List<Integer> lines, List<InvalidEventException> errors) {
+    }
+
+    private NumberedEvents readEvents(Path file) throws IOException {
         // InputStreamReader replaces malformed UTF-8 instead of failing the whole input; the line then
         // fails (or passes) JSON validation on its own.
         try (InputStream in = file == null ? new NonClosing(stdin) : Files.newInputStream(file);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
-            return WaymarkJson.readEvents(reader);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+            List<Event> events = new ArrayList<>();
+            List<Integer> numbers = new ArrayList<>();
+            List<InvalidEventException> errors = new ArrayList<>();
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    events.add(WaymarkJson.readEvent(line, number));
+                    numbers.add(number);
+                } catch (InvalidEventException e) {
+                    errors.add(e);
+                }
+            }
+            return new NumberedEvents(events, numbers, errors);
         }
     }
 

@@ -55,28 +55,69 @@ public final class AtomicFile {
      * file removed.
      */
     public void write(Content content) throws IOException {
-        Path tmp = tempFile();
+        Pending pending = begin();
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                // Not closed here: closing the writer would close the channel before force().
-                Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel),
-                        StandardCharsets.UTF_8), 1 << 16);
-                content.writeTo(out);
-                out.flush();
-                channel.force(true);
-            }
-            beforeMove.run();
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            content.writeTo(pending.writer());
         } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            pending.abort(e);
             throw e;
         }
-        syncFolder(target.getParent());
+        pending.commit();
+    }
+
+    /**
+     * Starts writing the temp file; the target changes only when {@link Pending#commit()} returns. For a
+     * writer that must know the content is in place before it goes on (the store marks actions written).
+     */
+    public Pending begin() throws IOException {
+        Path tmp = tempFile();
+        FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        return new Pending(tmp, channel);
+    }
+
+    /** A write under way: the temp file and its writer. Not thread-safe. */
+    public final class Pending {
+        private final Path tmp;
+        private final FileChannel channel;
+        private final Writer out;
+
+        private Pending(Path tmp, FileChannel channel) {
+            this.tmp = tmp;
+            this.channel = channel;
+            // Not closed before force(): closing the writer would close the channel.
+            this.out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8), 1 << 16);
+        }
+
+        /** Where the content goes; need not be flushed or closed. */
+        public Writer writer() {
+            return out;
+        }
+
+        /** Flushes the content to disk and renames it over the target; on failure the target is untouched. */
+        public void commit() throws IOException {
+            try {
+                out.flush();
+                channel.force(true);
+                channel.close();
+                beforeMove.run();
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException | RuntimeException | Error e) {
+                abort(e);
+                throw e;
+            }
+            syncFolder(target.getParent());
+        }
+
+        /** Gives up: the temp file is removed, the target untouched; problems doing so are added to {@code cause}. */
+        public void abort(Throwable cause) {
+            try {
+                channel.close();
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                cause.addSuppressed(suppressed);
+            }
+        }
     }
 
     // The rename itself lives in the folder's entry table; syncing the folder makes it survive a power cut.

@@ -85,7 +85,7 @@ class ReportCommandTest {
 
     @Test
     void report_withoutState_exitsTwo() {
-        assertThat(report().stderr()).contains("report: --state is required");
+        assertThat(report().stderr()).contains("report: --state FILE or --store PATH is required");
         assertThat(report("--state", dir.resolve("none.jsonl").toString()).exit()).isEqualTo(2);
     }
 

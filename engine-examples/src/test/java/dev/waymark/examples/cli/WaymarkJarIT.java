@@ -58,7 +58,7 @@ class WaymarkJarIT {
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.stderr().strip()).as("stderr is the summary line only, no logging chatter")
-                .matches("waymark: \\d+ events, 2500 contacts, \\d+ actions, 0 rejected lines, 0 rule failures");
+                .matches("waymark: \\d+ events, 2500 contacts, \\d+ actions, 0 rejected lines, 0 rule failures, 0 late events");
         List<Action> actions = r.lines().stream().map(WaymarkJson::readAction).toList();
         assertThat(actions).hasSizeGreaterThan(1000);
         assertThat(actions).isSortedAccordingTo(Action.OUTPUT_ORDER);
@@ -66,6 +66,30 @@ class WaymarkJarIT {
                 .contains("abandoned-cart", "welcome-series", "win-back", "review-request", "unopened-campaigns",
                         "loyalty-reward", "cross-sell", "churn-risk", "ad-exclusion", "stage-progression");
         assertThat(actions).allSatisfy(a -> assertThat(a.at()).hasToString("2026-10-31T12:00:00Z"));
+    }
+
+    @Test
+    void mainJob_onTheEmbeddedStore_emitsWhatTheStateFileRunEmits_andARerunAppliesNothingTwice() {
+        Path samples = JarRunner.samples();
+        String[] common = {"run", "--events", samples.resolve("shop-events.jsonl").toString(), "--now", "2026-10-31T12:00:00Z",
+                "--settings", samples.resolve("settings.json").toString(), "--templates", samples.resolve("templates").toString()};
+        Result store = JarRunner.run(dir, concat(common, "--store", dir.resolve("waymark.db").toString()));
+        Result state = JarRunner.run(dir, concat(common, "--state", dir.resolve("state.jsonl").toString()));
+
+        assertThat(store.exit()).as(store.toString()).isZero();
+        assertThat(store.stderr().lines().toList()).last().asString()
+                .matches("waymark: 36913 events, 2500 contacts due, \\d+ actions, 0 rejected lines, 0 rule failures, 0 template failures, 0 late events");
+        assertThat(store.lines()).hasSizeGreaterThan(1000).isEqualTo(state.lines());
+        Result again = JarRunner.run(dir, concat(common, "--store", dir.resolve("waymark.db").toString()));
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.lines()).isEmpty();
+        assertThat(again.stderr()).contains(": late event ").contains(" 0 actions, ");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test
@@ -91,8 +115,9 @@ class WaymarkJarIT {
     void help_printsUsageAndExitsZero() {
         Result r = JarRunner.run(dir, "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.stdout()).contains("run --events FILE|- --now INSTANT", "check --rules", "explain --state FILE --contact ID",
-                "report --state FILE", "simulate --contacts N", "exit codes");
+        assertThat(r.stdout()).contains("run --events FILE|- --now INSTANT", "check --rules",
+                "explain (--state FILE | --store PATH) --contact ID", "report (--state FILE | --store PATH)",
+                "forget --store PATH --contact ID", "import --state FILE --store PATH", "simulate --contacts N", "exit codes");
     }
 
     @Test
