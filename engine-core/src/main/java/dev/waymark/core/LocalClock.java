@@ -42,4 +42,36 @@ final class LocalClock {
         }
         throw new IllegalStateException("no local " + time + " in " + zone + " within two days of " + now);
     }
+
+    /**
+     * The first instant at or after {@code from} whose local time in {@code zone} is {@code time} on one of
+     * {@code days} (the day of that local date). On a day when {@code time} falls in a DST gap, the first
+     * instant after the gap (the transition); in an overlap, the earlier of the two instants not before
+     * {@code from}.
+     */
+    static Instant atOrAfter(Instant from, ZoneId zone, LocalTime time, java.util.Set<java.time.DayOfWeek> days) {
+        ZoneRules rules = zone.getRules();
+        LocalDate day = from.atZone(zone).toLocalDate().minusDays(1);
+        for (int i = 0; i < 10; i++) {
+            LocalDate d = day.plusDays(i);
+            if (!days.contains(d.getDayOfWeek())) {
+                continue;
+            }
+            LocalDateTime local = LocalDateTime.of(d, time);
+            List<ZoneOffset> offsets = rules.getValidOffsets(local);
+            List<Instant> candidates = new ArrayList<>();
+            if (offsets.isEmpty()) {
+                candidates.add(rules.getTransition(local).getInstant());
+            } else {
+                offsets.forEach(o -> candidates.add(local.toInstant(o)));
+                candidates.sort(Comparator.naturalOrder());
+            }
+            for (Instant c : candidates) {
+                if (!c.isBefore(from)) {
+                    return c;
+                }
+            }
+        }
+        throw new IllegalArgumentException("no allowed day among " + days + " within ten days of " + from);
+    }
 }
