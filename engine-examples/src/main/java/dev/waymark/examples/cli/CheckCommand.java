@@ -16,6 +16,7 @@ public final class CheckCommand {
 
     static final Map<String, Options.Arity> OPTIONS = Map.of(
             "--rules", Options.Arity.MANY,
+            "--journeys", Options.Arity.MANY,
             "--settings", Options.Arity.ONE,
             "--templates", Options.Arity.ONE);
 
@@ -28,17 +29,24 @@ public final class CheckCommand {
 
     /** Checks; returns normally only when everything compiles and validates. */
     public void run(Options o) {
-        if (!o.has("--rules")) {
+        if (!o.has("--rules") && !o.has("--journeys")) {
             throw CliException.usage("check: --rules is required (see waymark --help)");
         }
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
+        List<Path> journeyFiles = EngineSetup.journeyFiles(o);
         Path settingsFile = EngineSetup.settingsFile(o);
         Path templates = EngineSetup.templates(o);
         Settings settings = EngineSetup.readSettings(settingsFile);
-        JourneyEngine engine = EngineSetup.build(settings, ruleFiles, templates, settingsFile);
+        JourneyEngine engine = EngineSetup.build(settings, ruleFiles, journeyFiles, templates, settingsFile);
         stdout.println("ok: " + engine.ruleIds().size() + " rules");
         for (String id : engine.ruleIds()) {
             stdout.println("  " + id);
+        }
+        if (!journeyFiles.isEmpty()) {
+            stdout.println("journeys: " + engine.journeyIds().size());
+            for (String id : engine.journeyIds()) {
+                stdout.println("  " + id);
+            }
         }
         if (!settings.disabledRules().isEmpty()) {
             stdout.println("switched off: " + String.join(", ", settings.disabledRules()));

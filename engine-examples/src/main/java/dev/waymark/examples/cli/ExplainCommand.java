@@ -34,6 +34,7 @@ public final class ExplainCommand {
             "--now", Options.Arity.ONE,
             "--settings", Options.Arity.ONE,
             "--rules", Options.Arity.MANY,
+            "--journeys", Options.Arity.MANY,
             "--format", Options.Arity.ONE);
 
     private final PrintStream stdout;
@@ -52,11 +53,12 @@ public final class ExplainCommand {
         Path stateFile = InputFiles.readableFile("--state", stateArg);
         Path settingsFile = EngineSetup.settingsFile(o);
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
+        List<Path> journeyFiles = EngineSetup.journeyFiles(o);
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         // Compiling takes seconds: do it while the state is read. Templates only render bodies, which
         // change no verdict, so explain builds without them.
-        CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, null, settingsFile);
+        CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, journeyFiles, null, settingsFile);
         TreeMap<String, ContactState> states = StateFile.read(stateFile);
         ContactState state = states.get(contactId);
         if (state == null) {

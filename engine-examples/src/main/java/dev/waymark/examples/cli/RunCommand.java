@@ -51,6 +51,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RunCommand {
 
     static final Map<String, Options.Arity> OPTIONS = Map.of(
+            "--journeys", Options.Arity.MANY,
             "--events", Options.Arity.ONE,
             "--now", Options.Arity.ONE,
             "--settings", Options.Arity.ONE,
@@ -82,6 +83,7 @@ public final class RunCommand {
         Path eventsFile = eventsArg.equals("-") ? null : InputFiles.readableFile("--events", eventsArg);
         Path settingsFile = EngineSetup.settingsFile(o);
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
+        List<Path> journeyFiles = EngineSetup.journeyFiles(o);
         Path stateFile = o.has("--state") ? InputFiles.writableFile("--state", o.value("--state"), true) : null;
         Path outFile = o.has("--out") ? InputFiles.writableFile("--out", o.value("--out"), false) : null;
         Path templates = EngineSetup.templates(o);
@@ -89,7 +91,7 @@ public final class RunCommand {
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         // 2. Compiling takes seconds: do it while the input is read.
-        CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, templates, settingsFile);
+        CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, journeyFiles, templates, settingsFile);
 
         String source = eventsFile == null ? "stdin" : eventsArg;
         EventLines lines = readEvents(eventsFile);
