@@ -8,6 +8,7 @@ import dev.waymark.WaymarkException;
 import dev.waymark.core.JourneyDefinition;
 import dev.waymark.core.MessageRenderer;
 import dev.waymark.core.Pipeline;
+import dev.waymark.core.RuleRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -166,7 +167,11 @@ public final class Waymark {
         public JourneyEngine build() {
             MessageRenderer renderer = templates == null ? MessageRenderer.NONE : MvelTemplates.load(templates);
             RulesetCompiler.CompiledRuleset compiled = RulesetCompiler.compile(settings, rules, journeys);
-            return Pipeline.around(new DroolsRuleRunner(compiled.kieBase(), settings))
+            // With every rule switched off (an engine of journeys alone) there is nothing for Drools to fire,
+            // and a knowledge base without rules declares no global to hand it.
+            RuleRunner runner = compiled.ruleIds().isEmpty() ? (contacts, now, out) -> { }
+                    : new DroolsRuleRunner(compiled.kieBase(), settings);
+            return Pipeline.around(runner)
                     .settings(settings)
                     .ruleset(compiled.fingerprint(), compiled.ruleIds())
                     .wakeUps(compiled.alwaysDue() ? Pipeline.WakeUps.EVERY_EVALUATION : Pipeline.WakeUps.DECLARED)

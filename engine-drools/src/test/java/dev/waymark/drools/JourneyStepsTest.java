@@ -259,4 +259,14 @@ class JourneyStepsTest {
             assertThat(j.steps()).extracting(dev.waymark.ConversionReport.StepRow::step).containsExactly("mail", "tag");
         });
     }
+
+    @Test
+    void anEngineOfJourneysAloneWithEveryRuleSwitchedOff() {
+        Settings.Builder none = Settings.builder();
+        dev.waymark.internal.StandardRules.ids().forEach(none::disable);
+        JourneyEngine e = JourneyFlowTest.engine(none.build(), TWO_SENDS);
+        assertThat(e.ruleIds()).isEmpty();
+        ordered(e, "2026-11-20T10:00:00Z").evaluateAt("2026-11-20T10:00:00Z")
+                .expectExactly("flow email.send 2026-11-20T10:00:00Z/mail", "flow tag.add 2026-11-20T10:00:00Z/tag");
+    }
 }
