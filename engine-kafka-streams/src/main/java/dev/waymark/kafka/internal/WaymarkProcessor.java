@@ -11,7 +11,6 @@ import dev.waymark.JourneyEngine;
 import dev.waymark.Evaluation.RuleFailure;
 import dev.waymark.Evaluation.TemplateFailure;
 import dev.waymark.json.WaymarkJson;
-import dev.waymark.kafka.DeadLetters;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * in the task's stores; forwards actions and dead letters to the sinks named in {@link ProcessorSettings}.
  *
  * <p>Input keys and values are raw bytes. Output records are raw bytes too: key = contactId (UTF-8); value =
- * the action's JSON line, or for dead letters see {@link DeadLetters}. {@code now} is the wall-clock time of the
+ * the action's JSON line, or for dead letters see {@code dev.waymark.kafka.DeadLetters}. {@code now} is the wall-clock time of the
  * stream thread, or the contact's last evaluation time if later (so a contact's time never runs backwards).
  *
  * <p>Kafka Streams creates one instance per task and calls it from one thread; it is not thread-safe.
@@ -294,7 +293,7 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
         for (RuleFailure f : evaluation.failures()) {
             // The engine rolled the contact back: its new events stay pending and are retried.
             LOG.warn("rule failure at {}, evaluation rolled back, retried at the next event or wake-up: {}", now, f);
-            deadLetterFailure(DeadLetters.RULE_FAILURE, contactId, f.rule(), f.message(), now);
+            deadLetterFailure(DeadLetterFormat.RULE_FAILURE, contactId, f.rule(), f.message(), now);
         }
         metrics.ruleFailures(evaluation.failures().size());
         for (TemplateFailure f : evaluation.templateFailures()) {
@@ -312,7 +311,7 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
             contacts.put(contactId, received);
         }
         index.schedule(contactId, retry);
-        deadLetterFailure(DeadLetters.ENGINE_ERROR, contactId, "?", e.toString(), now);
+        deadLetterFailure(DeadLetterFormat.ENGINE_ERROR, contactId, "?", e.toString(), now);
         metrics.ruleFailures(1);
     }
 
@@ -346,36 +345,36 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
 
     private static Decoded decode(Record<byte[], byte[]> record) {
         if (record.value() == null) {
-            return Decoded.rejected(DeadLetters.INVALID_EVENT, "", "the record has no value");
+            return Decoded.rejected(DeadLetterFormat.INVALID_EVENT, "", "the record has no value");
         }
         String json;
         try {
             json = strictUtf8(record.value());
         } catch (CharacterCodingException e) {
-            return Decoded.rejected(DeadLetters.INVALID_EVENT, "", "the value is not UTF-8 text");
+            return Decoded.rejected(DeadLetterFormat.INVALID_EVENT, "", "the value is not UTF-8 text");
         }
         Event event;
         try {
             event = WaymarkJson.readEvent(json, 0);
         } catch (InvalidEventException e) {
-            return Decoded.rejected(DeadLetters.INVALID_EVENT, e.field(), e.getMessage());
+            return Decoded.rejected(DeadLetterFormat.INVALID_EVENT, e.field(), e.getMessage());
         } catch (RuntimeException e) {
             // Whatever else a strange value provokes must not stop the stream either.
-            return Decoded.rejected(DeadLetters.INVALID_EVENT, "", e.toString());
+            return Decoded.rejected(DeadLetterFormat.INVALID_EVENT, "", e.toString());
         }
         if (record.key() == null) {
-            return Decoded.rejected(DeadLetters.KEY_MISMATCH, "contactId",
+            return Decoded.rejected(DeadLetterFormat.KEY_MISMATCH, "contactId",
                     "the record has no key; it must be the event's contactId '" + event.contactId() + "'");
         }
         String key;
         try {
             key = strictUtf8(record.key());
         } catch (CharacterCodingException e) {
-            return Decoded.rejected(DeadLetters.KEY_MISMATCH, "contactId", "the record key is not UTF-8 text");
+            return Decoded.rejected(DeadLetterFormat.KEY_MISMATCH, "contactId", "the record key is not UTF-8 text");
         }
         if (!key.equals(event.contactId())) {
             // Partitioning is by key: an event keyed otherwise may sit in another task than its contact's state.
-            return Decoded.rejected(DeadLetters.KEY_MISMATCH, "contactId", "the record key '" + abbreviate(key)
+            return Decoded.rejected(DeadLetterFormat.KEY_MISMATCH, "contactId", "the record key '" + abbreviate(key)
                     + "' is not the event's contactId '" + event.contactId() + "'");
         }
         return new Decoded(event, null, "", "");
@@ -384,17 +383,17 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
     /** Forwards the rejected record unchanged to the dead-letter topic, with headers saying why. */
     private void deadLetter(Record<byte[], byte[]> record, Decoded why) {
         Headers headers = new RecordHeaders(record.headers().toArray());
-        header(headers, DeadLetters.KIND_HEADER, why.kind());
-        header(headers, DeadLetters.REASON_HEADER, why.reason());
+        header(headers, DeadLetterFormat.KIND_HEADER, why.kind());
+        header(headers, DeadLetterFormat.REASON_HEADER, why.reason());
         if (!why.field().isEmpty()) {
-            header(headers, DeadLetters.FIELD_HEADER, why.field());
+            header(headers, DeadLetterFormat.FIELD_HEADER, why.field());
         }
         String where = "";
         if (context.recordMetadata().isPresent()) {
             RecordMetadata m = context.recordMetadata().get();
-            header(headers, DeadLetters.SOURCE_TOPIC_HEADER, m.topic());
-            header(headers, DeadLetters.SOURCE_PARTITION_HEADER, Integer.toString(m.partition()));
-            header(headers, DeadLetters.SOURCE_OFFSET_HEADER, Long.toString(m.offset()));
+            header(headers, DeadLetterFormat.SOURCE_TOPIC_HEADER, m.topic());
+            header(headers, DeadLetterFormat.SOURCE_PARTITION_HEADER, Integer.toString(m.partition()));
+            header(headers, DeadLetterFormat.SOURCE_OFFSET_HEADER, Long.toString(m.offset()));
             where = " " + m.topic() + "-" + m.partition() + "@" + m.offset();
         }
         LOG.warn("record{} sent to the dead-letter topic ({}): {}", where, why.kind(), why.reason());
@@ -410,9 +409,9 @@ public final class WaymarkProcessor implements Processor<byte[], byte[], byte[],
                 .put("message", message)
                 .put("at", now.toString());
         Headers headers = new RecordHeaders();
-        header(headers, DeadLetters.KIND_HEADER, kind);
-        header(headers, DeadLetters.REASON_HEADER, message);
-        header(headers, DeadLetters.RULE_HEADER, rule);
+        header(headers, DeadLetterFormat.KIND_HEADER, kind);
+        header(headers, DeadLetterFormat.REASON_HEADER, message);
+        header(headers, DeadLetterFormat.RULE_HEADER, rule);
         context.forward(new Record<>(utf8(contactId), utf8(value.toString()), now.toEpochMilli(), headers),
                 settings.deadLettersNode());
         metrics.deadLetter();
