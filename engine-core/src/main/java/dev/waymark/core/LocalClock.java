@@ -25,16 +25,7 @@ final class LocalClock {
         ZoneRules rules = zone.getRules();
         LocalDate day = now.atZone(zone).toLocalDate();
         for (int i = 0; i < 3; i++) {
-            LocalDateTime local = LocalDateTime.of(day.plusDays(i), time);
-            List<ZoneOffset> offsets = rules.getValidOffsets(local);
-            List<Instant> candidates = new ArrayList<>();
-            if (offsets.isEmpty()) {
-                candidates.add(rules.getTransition(local).getInstant());
-            } else {
-                offsets.forEach(o -> candidates.add(local.toInstant(o)));
-                candidates.sort(Comparator.naturalOrder());
-            }
-            for (Instant c : candidates) {
+            for (Instant c : instants(rules, LocalDateTime.of(day.plusDays(i), time))) {
                 if (c.isAfter(now)) {
                     return c;
                 }
@@ -57,21 +48,28 @@ final class LocalClock {
             if (!days.contains(d.getDayOfWeek())) {
                 continue;
             }
-            LocalDateTime local = LocalDateTime.of(d, time);
-            List<ZoneOffset> offsets = rules.getValidOffsets(local);
-            List<Instant> candidates = new ArrayList<>();
-            if (offsets.isEmpty()) {
-                candidates.add(rules.getTransition(local).getInstant());
-            } else {
-                offsets.forEach(o -> candidates.add(local.toInstant(o)));
-                candidates.sort(Comparator.naturalOrder());
-            }
-            for (Instant c : candidates) {
+            for (Instant c : instants(rules, LocalDateTime.of(d, time))) {
                 if (!c.isBefore(from)) {
                     return c;
                 }
             }
         }
         throw new IllegalArgumentException("no allowed day among " + days + " within ten days of " + from);
+    }
+
+    /**
+     * The instants at which the local time is {@code local}, earliest first: one, two in an overlap, and in a
+     * gap the first instant after it (the transition).
+     */
+    private static List<Instant> instants(ZoneRules rules, LocalDateTime local) {
+        List<ZoneOffset> offsets = rules.getValidOffsets(local);
+        List<Instant> candidates = new ArrayList<>();
+        if (offsets.isEmpty()) {
+            candidates.add(rules.getTransition(local).getInstant());
+        } else {
+            offsets.forEach(o -> candidates.add(local.toInstant(o)));
+            candidates.sort(Comparator.naturalOrder());
+        }
+        return candidates;
     }
 }

@@ -53,12 +53,7 @@ public final class ExplanationJson {
             rule.put("fires", v.fires());
             ArrayNode findings = rule.putArray("findings");
             for (Finding f : v.findings()) {
-                ObjectNode finding = findings.addObject();
-                finding.put("outcome", f.outcome().name());
-                finding.put("type", f.type());
-                finding.put("key", f.key());
-                putInstant(finding, "at", f.at());
-                finding.put("detail", f.detail());
+                finding(findings.addObject(), f);
             }
         }
         // Only for an engine with journeys: an explanation of rules alone reads exactly as before.
@@ -75,12 +70,7 @@ public final class ExplanationJson {
             j.path().forEach(path::add);
             ArrayNode findings = journey.putArray("findings");
             for (Finding f : j.findings()) {
-                ObjectNode finding = findings.addObject();
-                finding.put("outcome", f.outcome().name());
-                finding.put("type", f.type());
-                finding.put("key", f.key());
-                putInstant(finding, "at", f.at());
-                finding.put("detail", f.detail());
+                finding(findings.addObject(), f);
             }
             journey.put("detail", j.detail());
         }
@@ -94,6 +84,14 @@ public final class ExplanationJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree of plain values always serialises", e);
         }
+    }
+
+    private static void finding(ObjectNode finding, Finding f) {
+        finding.put("outcome", f.outcome().name());
+        finding.put("type", f.type());
+        finding.put("key", f.key());
+        putInstant(finding, "at", f.at());
+        finding.put("detail", f.detail());
     }
 
     private static void putInstant(ObjectNode node, String field, Instant t) {
