@@ -62,6 +62,8 @@ class JourneyFlowProperties {
 
     static final JourneyEngine ENGINE = Waymark.builder().journey("cart.json", CART).journey("welcome.json", WELCOME)
             .journey("after.json", AFTER).build();
+    static final JourneyEngine NO_SKIP = Waymark.builder().journey("cart.json", CART).journey("welcome.json", WELCOME)
+            .journey("after.json", AFTER).skipNotDue(false).build();
     static final Set<String> IDS = Set.of("p-cart", "p-welcome", "p-after");
     static final Instant END = JourneyProperties.START.plus(Duration.ofDays(130));
 
@@ -204,5 +206,40 @@ class JourneyFlowProperties {
         }
         assertThat(entries).isGreaterThan(1000);
         assertThat(WaymarkJson.write(s).length()).isLessThan(sizeAfter1000 + 2000);
+    }
+
+    /** The wake-ups journeys declare are exact: skipping contacts not due changes nothing (so a store or the Kafka processor may skip). */
+    @Property(tries = 25)
+    void skippingContactsNotDueChangesNothing(@ForAll("seeds") long seed) {
+        List<Event> events = JourneyProperties.history("c-" + seed, seed, 40);
+        ContactState skipping = ContactState.empty("c-" + seed).withEvents(events);
+        ContactState all = skipping;
+        int journeyActions = 0;
+        int skipped = 0;
+        for (Instant now : JourneyProperties.schedule(seed)) {
+            Evaluation a = ENGINE.evaluate(skipping, now);
+            Evaluation b = NO_SKIP.evaluate(all, now);
+            assertThat(a.actions()).isEqualTo(b.actions());
+            assertThat(a.state().contact().journeys()).isEqualTo(b.state().contact().journeys());
+            journeyActions += (int) a.actions().stream().filter(x -> IDS.contains(x.rule())).count();
+            skipped += a.skipped() ? 1 : 0;
+            skipping = a.state();
+            all = b.state();
+        }
+        Statistics.label("skipped some evaluations").collect(skipped > 0);
+        Statistics.label("journey actions").collect(journeyActions > 0);
+        Statistics.label("skipped some evaluations").coverage(c -> c.check(true).percentage(p -> p > 50));
+        Statistics.label("journey actions").coverage(c -> c.check(true).percentage(p -> p > 50));
+    }
+
+    @Property(tries = 10)
+    void aStateWrittenBeforeJourneysReadsAsNone(@ForAll("seeds") long seed) {
+        List<Event> events = JourneyProperties.history("c-" + seed, seed, 20);
+        ContactState s = JourneyProperties.ENGINE.evaluate(ContactState.empty("c-" + seed).withEvents(events), END).state();
+        String json = WaymarkJson.write(s);
+        assertThat(json).contains(",\"journeys\":{\"journeys\":[]}");
+        ContactState old = WaymarkJson.readState(json.replace(",\"journeys\":{\"journeys\":[]}", ""));
+        assertThat(old).isEqualTo(s);
+        assertThat(old.contact().journeys()).isEqualTo(JourneyRuns.NONE);
     }
 }
