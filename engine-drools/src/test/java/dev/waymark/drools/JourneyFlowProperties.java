@@ -242,4 +242,46 @@ class JourneyFlowProperties {
         assertThat(old).isEqualTo(s);
         assertThat(old.contact().journeys()).isEqualTo(JourneyRuns.NONE);
     }
+
+    static final String MAIL = """
+            {"journey":"p-mail","entry":{"event":"cart.item_added"},"exit":{"event":"order.placed"},"reentry":"always",
+             "steps":[{"id":"wait-1h","wait":{"hours":1}},
+                      {"id":"mail-1","send":{"type":"email.send","params":{"template":"m1"}}},
+                      {"id":"mail-2","send":{"type":"email.send","params":{"template":"m2"}}},
+                      {"id":"wait-2h","wait":{"hours":2}},
+                      {"id":"tag","send":{"type":"tag.add","params":{"tag":"mailed"}}}]}
+            """;
+    static final dev.waymark.Settings POLICIES = WaymarkJson.readSettings("""
+            {"policies":{"quietHours":{"start":"20:00","end":"08:00","defaultZone":"UTC"},
+                         "frequencyCap":{"email":{"max":2,"hours":24}},"priority":["p-mail","abandoned-cart"]}}""");
+    static final JourneyEngine HELD = Waymark.builder().settings(POLICIES).journey("mail.json", MAIL).build();
+    static final JourneyEngine HELD_NO_SKIP = Waymark.builder().settings(POLICIES).journey("mail.json", MAIL).skipNotDue(false).build();
+
+    /** With quiet hours and a cap holding sends: never an action twice, a held run resumes, skipping changes nothing. */
+    @Property(tries = 25)
+    void heldSendsGoOutOnceAndSkippingChangesNothing(@ForAll("seeds") long seed) {
+        List<Event> events = JourneyProperties.history("c-" + seed, seed, 50);
+        ContactState a = ContactState.empty("c-" + seed).withEvents(events);
+        ContactState b = a;
+        Set<String> seen = new HashSet<>();
+        int held = 0;
+        int mails = 0;
+        for (Instant now : JourneyProperties.schedule(seed)) {
+            Evaluation x = HELD.evaluate(a, now);
+            Evaluation y = HELD_NO_SKIP.evaluate(b, now);
+            assertThat(x.failures()).isEmpty();
+            assertThat(x.actions()).isEqualTo(y.actions());
+            for (Action act : x.actions()) {
+                assertThat(seen.add(act.rule() + " " + act.type() + " " + act.key())).as("twice: %s", act).isTrue();
+                mails += act.rule().equals("p-mail") && act.type().equals("email.send") ? 1 : 0;
+            }
+            JourneyRuns.Journey j = x.state().contact().journeys().of("p-mail");
+            held += j != null && j.active() != null && j.active().held() ? 1 : 0;
+            a = x.state();
+            b = y.state();
+        }
+        Statistics.label("evaluations ending held").collect(held == 0 ? "none" : "some");
+        Statistics.label("journey mails").collect(mails > 0);
+        Statistics.label("evaluations ending held").coverage(c -> c.check("some").percentage(p -> p > 30));
+    }
 }
