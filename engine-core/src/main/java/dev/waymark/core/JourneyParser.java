@@ -428,7 +428,9 @@ final class JourneyParser {
                         throw error(file, at + ".params.step", "is set by the journey (the step id); choose another name");
                     }
                     params.put("step", id);
-                    yield new Send(id, type, java.util.Collections.unmodifiableMap(params), successor(s, where, "next", ids, following));
+                    // A deep, immutable copy: the definition is shared by every thread that evaluates.
+                    yield new Send(id, type, dev.waymark.internal.JsonValues.copyMap(params, at + ".params"),
+                            successor(s, where, "next", ids, following));
                 }
                 default -> throw new IllegalStateException(kind);
             };
