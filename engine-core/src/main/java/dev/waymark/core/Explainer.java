@@ -332,6 +332,12 @@ final class Explainer {
         }
         Instant wakeUp = evaluator.wakeUpARunStores(state, now, evaluation);
         Contact after = evaluation.state().contact();
+        for (RuleFailure f : evaluation.failures()) {
+            if (ofJourneys.containsKey(f.rule()) || evaluator.journeyIds().contains(f.rule())) {
+                ofJourneys.computeIfAbsent(f.rule(), r -> new ArrayList<>()).add(0, new Finding(Outcome.FAILED, null, null, null,
+                        "fails: " + f.message() + " (the contact's evaluation is rolled back)"));
+            }
+        }
         return new Explanation(contact, now, state.nextWakeUp(), wakeUp, evaluation.actions(), verdicts,
                 JourneyExplainer.explain(evaluator.allJourneys(), settings, after, ofJourneys, now));
     }

@@ -269,4 +269,15 @@ class JourneyStepsTest {
         ordered(e, "2026-11-20T10:00:00Z").evaluateAt("2026-11-20T10:00:00Z")
                 .expectExactly("flow email.send 2026-11-20T10:00:00Z/mail", "flow tag.add 2026-11-20T10:00:00Z/tag");
     }
+
+    @Test
+    void aConditionThatFailsForAContactRollsItBackLikeAFailingRule() {
+        JourneyEngine e = engine(flow("", "[{\"id\":\"check\",\"if\":\"contact.attribute('tier').length() > 2\"}," + SEND + "]"));
+        JourneyScenario s = ordered(e, "2026-11-20T10:00:00Z");
+        dev.waymark.Evaluation ev = e.evaluate(s.state(), java.time.Instant.parse("2026-11-20T10:00:00Z"));
+        assertThat(ev.failures()).singleElement().satisfies(f -> assertThat(f.rule()).isEqualTo("flow"));
+        assertThat(ev.state()).isEqualTo(s.state());
+        assertThat(s.explainAt("2026-11-20T10:00:00Z").journey("flow").findings())
+                .anySatisfy(f -> assertThat(f.outcome()).isEqualTo(Explanation.Outcome.FAILED));
+    }
 }
