@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code waymark check} (SPEC §6): compiles the standard rules, the given rule files and any templates and
- * validates the settings without touching any contact. Prints {@code ok: N rules} and the rule ids on success; failures
+ * {@code waymark check} (SPEC §6): compiles the standard rules, the given rule files and any templates, validates
+ * the journey files and the settings without touching any contact. Prints {@code ok: N rules} and the rule ids
+ * (then {@code journeys: N} and their ids) on success; failures
  * use the exit codes of {@code run} (2 settings or usage, 4 rules that do not compile).
  */
 public final class CheckCommand {
@@ -30,7 +31,7 @@ public final class CheckCommand {
     /** Checks; returns normally only when everything compiles and validates. */
     public void run(Options o) {
         if (!o.has("--rules") && !o.has("--journeys")) {
-            throw CliException.usage("check: --rules is required (see waymark --help)");
+            throw CliException.usage("check: --rules or --journeys is required (see waymark --help)");
         }
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
         List<Path> journeyFiles = EngineSetup.journeyFiles(o);
