@@ -3,6 +3,7 @@ package dev.waymark;
 import dev.waymark.internal.Conversions;
 import dev.waymark.internal.EventCount;
 import dev.waymark.internal.Frozen;
+import dev.waymark.internal.JourneyRuns;
 import dev.waymark.internal.JsonValues;
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +45,7 @@ import java.util.Set;
  * @param positiveReview     whether any review ever had a rating of 4 or more
  * @param ledger             actions already emitted (rule, type, key, time), oldest first
  * @param conversions        what the conversion report needs: messages still open to convert and tallies per rule and arm
+ * @param journeys           where the contact stands in each journey it entered (bounded; absent in older states: none)
  */
 public record Contact(
         String id,
@@ -70,7 +72,8 @@ public record Contact(
         Map<String, Integer> reviews,
         boolean positiveReview,
         List<LedgerEntry> ledger,
-        Conversions conversions) {
+        Conversions conversions,
+        JourneyRuns journeys) {
 
     public Contact {
         Objects.requireNonNull(id, "id");
@@ -95,13 +98,15 @@ public record Contact(
         ledger = List.copyOf(ledger);
         // A state written before conversions were tracked has none.
         conversions = conversions == null ? Conversions.NONE : conversions;
+        // A state written before journeys existed has none.
+        journeys = journeys == null ? JourneyRuns.NONE : journeys;
     }
 
     /** A contact never seen: no events, no stage, nothing in the ledger. */
     public static Contact empty(String id) {
         return new Contact(id, Map.of(), Map.of(), Set.of(), Map.of(), null, Map.of(), null, null, 0, 0.0,
                 null, null, Set.of(), List.of(), List.of(), Map.of(), 0, Map.of(), null, Map.of(), Map.of(),
-                false, List.of(), Conversions.NONE);
+                false, List.of(), Conversions.NONE, JourneyRuns.NONE);
     }
 
     // ---- conveniences for rules (plain methods, not record components) ----

@@ -2,6 +2,7 @@ package dev.waymark;
 
 import dev.waymark.Settings.Policies;
 
+import dev.waymark.internal.JourneyRuns;
 import dev.waymark.internal.Tally;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -21,8 +22,11 @@ import java.util.TreeMap;
  * @param goal the goal event and window the settings name (exposures recorded under earlier settings keep theirs)
  * @param rows by rule id; within a rule the variants in their listed order (other arm names after them, by name),
  *             then the holdout, then {@code all}
+ * @param journeys per journey a contact entered, by journey id: contacts that entered, are in it now, completed
+ *             and exited, and per step those that reached it and wait at it now (a journey's conversion is in
+ *             {@code rows} under its id, as a rule's)
  */
-public record ConversionReport(Policies.Conversion goal, List<Row> rows) {
+public record ConversionReport(Policies.Conversion goal, List<Row> rows, List<JourneyRow> journeys) {
 
     /** The z value of a two-sided 95 % interval. */
     private static final double Z95 = 1.959963984540054;
@@ -30,6 +34,35 @@ public record ConversionReport(Policies.Conversion goal, List<Row> rows) {
     public ConversionReport {
         Objects.requireNonNull(goal, "goal");
         rows = List.copyOf(rows);
+        journeys = journeys == null ? List.of() : List.copyOf(journeys);
+    }
+
+    /** A report without journeys. */
+    public ConversionReport(Policies.Conversion goal, List<Row> rows) {
+        this(goal, rows, List.of());
+    }
+
+    /**
+     * One journey, counted in contacts.
+     *
+     * @param entered   contacts that entered it at least once
+     * @param active    contacts in it now
+     * @param completed contacts with at least one run that reached the end
+     * @param exited    contacts with at least one run ended by the exit event or condition
+     * @param steps     by step id: contacts that ever reached the step, and those waiting at it now
+     */
+    public record JourneyRow(String journey, long entered, long active, long completed, long exited, List<StepRow> steps) {
+        public JourneyRow {
+            Objects.requireNonNull(journey, "journey");
+            steps = List.copyOf(steps);
+        }
+    }
+
+    /** One step of a journey: contacts that ever reached it, and that are at it now. */
+    public record StepRow(String step, long reached, long waiting) {
+        public StepRow {
+            Objects.requireNonNull(step, "step");
+        }
     }
 
     /**
@@ -66,11 +99,33 @@ public record ConversionReport(Policies.Conversion goal, List<Row> rows) {
     public static ConversionReport of(Iterable<ContactState> states, Settings settings) {
         Objects.requireNonNull(states, "states");
         Map<String, Map<String, Sum>> sums = new TreeMap<>();
+        Map<String, long[]> journeys = new TreeMap<>();
+        Map<String, Map<String, long[]>> steps = new TreeMap<>();
         for (ContactState s : states) {
             for (Tally t : s.contact().conversions().tallies()) {
                 sums.computeIfAbsent(t.rule(), r -> new HashMap<>()).computeIfAbsent(t.arm(), a -> new Sum()).add(t);
             }
+            for (JourneyRuns.Journey j : s.contact().journeys().journeys()) {
+                long[] n = journeys.computeIfAbsent(j.journey(), k -> new long[4]);
+                n[0] += j.entries() > 0 ? 1 : 0;
+                n[1] += j.active() != null ? 1 : 0;
+                n[2] += j.completed() > 0 ? 1 : 0;
+                n[3] += j.exited() > 0 ? 1 : 0;
+                Map<String, long[]> byStep = steps.computeIfAbsent(j.journey(), k -> new TreeMap<>());
+                for (String step : j.reached()) {
+                    byStep.computeIfAbsent(step, k -> new long[2])[0]++;
+                }
+                if (j.active() != null) {
+                    byStep.computeIfAbsent(j.active().step(), k -> new long[2])[1]++;
+                }
+            }
         }
+        List<JourneyRow> journeyRows = new ArrayList<>();
+        journeys.forEach((id, n) -> {
+            List<StepRow> stepRows = new ArrayList<>();
+            steps.get(id).forEach((step, c) -> stepRows.add(new StepRow(step, c[0], c[1])));
+            journeyRows.add(new JourneyRow(id, n[0], n[1], n[2], n[3], stepRows));
+        });
         settings.policies().experiments().forEach((rule, experiment) -> {
             Map<String, Sum> arms = sums.computeIfAbsent(rule, r -> new HashMap<>());
             experiment.variants().forEach(v -> arms.computeIfAbsent(v.name(), a -> new Sum()));
@@ -96,7 +151,7 @@ public record ConversionReport(Policies.Conversion goal, List<Row> rows) {
                         sum.revenue.doubleValue(), lift));
             }
         });
-        return new ConversionReport(settings.policies().conversion(), rows);
+        return new ConversionReport(settings.policies().conversion(), rows, journeyRows);
     }
 
     /** The rows of one rule. */

@@ -16,15 +16,56 @@ import java.util.Objects;
  * @param nextWakeUp  the wake-up evaluating at {@code now} would store, {@code null} for none
  * @param actions     what evaluating at {@code now} would emit, in output order
  * @param rules       one entry per rule of the ruleset (switched off ones too), by rule id
+ * @param journeys    one entry per journey of the engine (switched off ones too), by journey id
  */
 public record Explanation(Contact contact, Instant now, Instant storedWakeUp, Instant nextWakeUp,
-                          List<Action> actions, List<RuleVerdict> rules) {
+                          List<Action> actions, List<RuleVerdict> rules, List<JourneyVerdict> journeys) {
 
     public Explanation {
         Objects.requireNonNull(contact, "contact");
         Objects.requireNonNull(now, "now");
         actions = List.copyOf(actions);
         rules = List.copyOf(rules);
+        journeys = journeys == null ? List.of() : List.copyOf(journeys);
+    }
+
+    /** An explanation of an engine without journeys. */
+    public Explanation(Contact contact, Instant now, Instant storedWakeUp, Instant nextWakeUp,
+                       List<Action> actions, List<RuleVerdict> rules) {
+        this(contact, now, storedWakeUp, nextWakeUp, actions, rules, List.of());
+    }
+
+    /** The verdict on one journey, or {@code null} if the engine has no journey {@code journeyId}. */
+    public JourneyVerdict journey(String journeyId) {
+        for (JourneyVerdict j : journeys) {
+            if (j.journey().equals(journeyId)) {
+                return j;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where the contact stands in one journey after evaluating at {@code now}.
+     *
+     * @param journey    the journey id
+     * @param in         whether a run is active
+     * @param step       the step it is at, {@code null} when not in the journey
+     * @param since      when it reached that step (its step time), {@code null} when not in it
+     * @param waitingFor what the step waits for, in words (a duration, a local time, an event, a withheld send), {@code null} when not in it
+     * @param until      when the step is left if nothing happens (for {@code waitFor}: its timeout), {@code null} for no known instant
+     * @param path       the active run's steps so far as {@code step@instant}, empty when not in it
+     * @param findings   what the journey's sends do now: fire, withheld, no consent, in the ledger; may be empty
+     * @param detail     a sentence for a person: where it stands and why (never entered, re-entry not yet allowed, switched off, ...)
+     */
+    public record JourneyVerdict(String journey, boolean in, String step, Instant since, String waitingFor, Instant until,
+                                 List<String> path, List<Finding> findings, String detail) {
+        public JourneyVerdict {
+            Objects.requireNonNull(journey, "journey");
+            Objects.requireNonNull(detail, "detail");
+            path = List.copyOf(path);
+            findings = List.copyOf(findings);
+        }
     }
 
     /** The verdict on one rule, or {@code null} if the ruleset has no rule {@code ruleId}. */

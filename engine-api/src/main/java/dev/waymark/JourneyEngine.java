@@ -66,4 +66,12 @@ public interface JourneyEngine {
 
     /** Ids of the rules in this ruleset that are switched on, standard and custom, sorted. */
     java.util.SortedSet<String> ruleIds();
+
+    /**
+     * The ids of the journeys (multi-step flows defined as data) this engine runs, switched off ones left
+     * out. A journey id is the {@code rule} of its actions. Empty by default.
+     */
+    default java.util.SortedSet<String> journeyIds() {
+        return java.util.Collections.emptySortedSet();
+    }
 }

@@ -9,6 +9,7 @@ import dev.waymark.Contact.Order;
 import dev.waymark.Stage;
 import dev.waymark.internal.Conversions;
 import dev.waymark.internal.EventCount;
+import dev.waymark.internal.JourneyRuns;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -91,6 +92,7 @@ final class ContactDraft {
     boolean positiveReview;
     final CopyOnWrite<List<LedgerEntry>> ledger;
     Conversions conversions;
+    JourneyRuns journeys;
 
     ContactDraft(Contact c) {
         id = c.id();
@@ -122,6 +124,7 @@ final class ContactDraft {
         positiveReview = c.positiveReview();
         ledger = list(c.ledger());
         conversions = c.conversions();
+        journeys = c.journeys();
     }
 
     /**
@@ -137,7 +140,7 @@ final class ContactDraft {
         return new Contact(id, attributes.read(), attributeTimes.read(), tags.read(), tagTimes.read(), stage, consents.read(),
                 firstSeen, lastSeen, orderCount, totalSpent, firstOrderAt, lastOrderAt, categories.read(), recentOrders.read(),
                 carts, closedCarts.read(), campaignsSent, unopenedCampaigns.read(), lastEngagementAt, eventCounts.read(),
-                reviews.read(), positiveReview, ledger.read(), conversions);
+                reviews.read(), positiveReview, ledger.read(), conversions, journeys);
     }
 
     static Instant min(Instant a, Instant b) {

@@ -27,8 +27,24 @@ final class Delivery {
     /** The action type that stands in for a message to a contact in an experiment's holdout. */
     static final String HOLDOUT_TYPE = "experiment.holdout";
 
-    /** What goes out now, and the earliest instant a withheld message could go out ({@code null}: none). */
-    record Outcome(List<Action> emitted, Instant wakeUp) {
+    /**
+     * What goes out now, the earliest instant a withheld message could go out ({@code null}: none), and per
+     * journey the sequence number of its first withheld send (its run holds there).
+     */
+    record Outcome(List<Action> emitted, Instant wakeUp, Map<String, Integer> heldAt) {
+    }
+
+    /**
+     * Where each journey send stands among its journey's sends of this evaluation, by {@code rule + "\n" +
+     * key}: a journey's sends are taken in that order (not by key), and once one is withheld the journey's
+     * later actions are not emitted (its run holds at the withheld step). Empty for rules alone.
+     */
+    record JourneyOrder(Map<String, Integer> seq) {
+        static final JourneyOrder NONE = new JourneyOrder(Map.of());
+
+        int of(Action a) {
+            return seq.isEmpty() ? -1 : seq.getOrDefault(a.rule() + '\n' + a.key(), -1);
+        }
     }
 
     private final Policies policies;
@@ -46,16 +62,27 @@ final class Delivery {
 
     /** SPEC §7's priority order: listed rules first in their order, then the rest by id; within a rule by key. */
     Comparator<Action> priorityOrder() {
+        return priorityOrder(JourneyOrder.NONE);
+    }
+
+    /** The priority order with each journey's sends in the order its runs reached them. */
+    Comparator<Action> priorityOrder(JourneyOrder order) {
         return Comparator.comparingInt((Action a) -> rank.getOrDefault(a.rule(), Integer.MAX_VALUE))
-                .thenComparing(Action::rule).thenComparing(Action::key).thenComparing(Action::type);
+                .thenComparing(Action::rule).thenComparingInt(order::of).thenComparing(Action::key).thenComparing(Action::type);
     }
 
     /** The actions of {@code admitted} that go out at {@code now}; what is dropped or withheld is told to {@code trace}. */
     Outcome apply(Contact contact, List<Action> admitted, Instant now, Trace trace) {
+        return apply(contact, admitted, now, trace, JourneyOrder.NONE);
+    }
+
+    /** As {@link #apply(Contact, List, Instant, Trace)}, with journey sends in {@code order}. */
+    Outcome apply(Contact contact, List<Action> admitted, Instant now, Trace trace, JourneyOrder order) {
         List<Action> fired = withConsent(contact, admitted, trace);
         if (policies.isEmpty()) {
-            return new Outcome(fired, null);
+            return new Outcome(fired, null, Map.of());
         }
+        Map<String, Integer> heldAt = new HashMap<>();
         List<Action> emitted = new ArrayList<>(fired.size());
         List<Action> messages = new ArrayList<>();
         for (Action a : fired) {
@@ -67,6 +94,7 @@ final class Delivery {
         if (suppressedBy != null) {
             // Tags change only through events or the engine's own actions, which wake the contact anyway.
             messages.forEach(m -> trace.withheld(m, "suppressTags (" + suppressedBy + ")"));
+            held(messages, order, heldAt);
             messages.clear();
         }
         Policies.QuietHours quiet = policies.quietHours();
@@ -74,6 +102,7 @@ final class Delivery {
             ZoneId zone = contact.zone(quiet.defaultZone());
             if (quiet.contains(now.atZone(zone).toLocalTime())) {
                 messages.forEach(m -> trace.withheld(m, "quietHours"));
+                held(messages, order, heldAt);
                 messages.clear();
                 wakeUp = LocalClock.next(now, zone, quiet.end());
             }
@@ -95,9 +124,14 @@ final class Delivery {
             messages = sent;
         }
         if (!policies.frequencyCaps().isEmpty() && !messages.isEmpty()) {
-            messages.sort(priorityOrder());
+            messages.sort(priorityOrder(order));
             Map<Channel, List<Instant>> sent = recentMessages(contact, now);
             for (Action m : messages) {
+                Integer holds = heldAt.get(m.rule());
+                if (holds != null && order.of(m) > holds) {
+                    // Its journey holds at an earlier step: this send is not reached, so it counts toward no cap.
+                    continue;
+                }
                 Channel channel = m.messageChannel();
                 Policies.FrequencyCap cap = policies.frequencyCaps().get(channel);
                 List<Instant> counted = sent.get(channel);
@@ -105,6 +139,7 @@ final class Delivery {
                     trace.withheld(m, "frequencyCap (" + channel.id() + ")");
                     Instant frees = counted.stream().min(Comparator.naturalOrder()).orElseThrow().plus(cap.window());
                     wakeUp = earliest(wakeUp, frees);
+                    held(List.of(m), order, heldAt);
                 } else {
                     emitted.add(m);
                     counted.add(now);
@@ -113,7 +148,24 @@ final class Delivery {
         } else {
             emitted.addAll(messages);
         }
-        return new Outcome(emitted, wakeUp);
+        if (!heldAt.isEmpty()) {
+            // A journey's actions after its first withheld send belong to steps its run has not reached.
+            emitted.removeIf(a -> {
+                Integer holds = heldAt.get(a.rule());
+                return holds != null && order.of(a) > holds;
+            });
+        }
+        return new Outcome(emitted, wakeUp, Map.copyOf(heldAt));
+    }
+
+    /** Notes each journey send of {@code withheld} as a place its journey holds at (the first one counts). */
+    private static void held(List<Action> withheld, JourneyOrder order, Map<String, Integer> heldAt) {
+        for (Action m : withheld) {
+            int seq = order.of(m);
+            if (seq >= 0) {
+                heldAt.merge(m.rule(), seq, Math::min);
+            }
+        }
     }
 
     /** Consent, the first step: every message whose channel lacks granted consent is dropped (not withheld). */

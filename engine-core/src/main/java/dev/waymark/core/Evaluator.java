@@ -39,6 +39,10 @@ import java.util.function.Consumer;
  *       ({@link #canSkip}): the reason a pass costs what is due;</li>
  *   <li><b>fold</b> — due events into the facts, then the size bounds ({@link Folding});</li>
  *   <li><b>fire</b> — the rules, a batch of contacts per call ({@link RuleRunner} into {@link Emissions});</li>
+ *   <li><b>journeys</b> — each journey switched on moves as far as its step times allow, its sends added to
+ *       the rules' emissions with rule = the journey id ({@link JourneyPass}); a send delivery withholds holds
+ *       its run at that step (the journey is advanced again with that send as the barrier, and its later
+ *       actions are not emitted);</li>
  *   <li><b>admit</b> — drop what the ledger holds, each firing once ({@link Ledger#admit});</li>
  *   <li><b>deliver</b> — consent first, then the delivery policies ({@link Delivery});</li>
  *   <li><b>render</b> — message bodies from templates ({@link MessageRenderer});</li>
@@ -54,7 +58,7 @@ final class Evaluator implements JourneyEngine {
     /** What the pipeline is built from; see {@link Pipeline.Builder} for each part's meaning. */
     record Config(Settings settings, RuleRunner rules, String rulesetId, SortedSet<String> ruleIds,
                   Pipeline.WakeUps wakeUps, boolean rulesReactToOwnActions, boolean skipContactsNotDue,
-                  int batchSize, MessageRenderer renderer) {
+                  int batchSize, MessageRenderer renderer, List<JourneyDefinition> journeys) {
     }
 
     private final Config config;
@@ -68,6 +72,9 @@ final class Evaluator implements JourneyEngine {
      * must not be skipped then if anything can react: custom rules, or suppression by tag.
      */
     private final boolean reactsToOwnActions;
+    /** The journeys switched on, by id. */
+    private final List<JourneyDefinition> journeys;
+    private final SortedSet<String> journeyIds;
 
     Evaluator(Config config) {
         this.config = config;
@@ -75,7 +82,23 @@ final class Evaluator implements JourneyEngine {
         this.runner = config.rules();
         this.delivery = new Delivery(settings.policies());
         this.alwaysDue = config.wakeUps() == Pipeline.WakeUps.EVERY_EVALUATION;
-        this.reactsToOwnActions = config.rulesReactToOwnActions() || !settings.policies().suppressTags().isEmpty();
+        this.journeys = config.journeys().stream().filter(j -> settings.enabled(j.id()))
+                .sorted(java.util.Comparator.comparing(JourneyDefinition::id)).toList();
+        this.journeyIds = java.util.Collections.unmodifiableSortedSet(
+                new java.util.TreeSet<>(journeys.stream().map(JourneyDefinition::id).toList()));
+        // A journey condition may read a tag or the stage the engine's own actions change.
+        this.reactsToOwnActions = config.rulesReactToOwnActions() || !settings.policies().suppressTags().isEmpty()
+                || journeys.stream().anyMatch(JourneyDefinition::hasConditions);
+    }
+
+    @Override
+    public SortedSet<String> journeyIds() {
+        return journeyIds;
+    }
+
+    /** Every journey the engine was given, switched off ones too. */
+    List<JourneyDefinition> allJourneys() {
+        return config.journeys();
     }
 
     @Override
@@ -207,15 +230,44 @@ final class Evaluator implements JourneyEngine {
             return new Evaluation(original, List.of(), List.of(failure), false);
         }
         Contact contact = folded.contact();
-        List<Action> admitted = Ledger.admit(contact, emissions.emissions(index), now, trace);
-        Delivery.Outcome delivered = delivery.apply(contact, admitted, now, trace);
+        List<Emissions.Emission> firings = emissions.emissions(index);
+        JourneyPass.Outcome moved = null;
+        List<Event> due = journeys.isEmpty() ? List.of() : Folding.due(original.pending(), now);
+        try {
+            if (!journeys.isEmpty()) {
+                moved = new JourneyPass.Outcome(JourneyPass.advance(journeys, contact, due, now, java.util.Map.of()));
+                firings = new ArrayList<>(firings);
+                firings.addAll(moved.emissions());
+            }
+        } catch (JourneyPass.Failed f) {
+            return new Evaluation(original, List.of(), List.of(new RuleFailure(contact.id(), f.journey, f.getMessage())), false);
+        }
+        List<Action> admitted = Ledger.admit(contact, firings, now, trace);
+        Delivery.Outcome delivered = delivery.apply(contact, admitted, now, trace,
+                moved == null ? Delivery.JourneyOrder.NONE : moved.order());
+        if (moved != null && !delivered.heldAt().isEmpty()) {
+            // Each journey holding at a withheld send moves again up to it, so only an exit can still end it.
+            moved = moved.with(JourneyPass.advance(journeys, contact, due, now, delivered.heldAt()));
+        }
         List<TemplateFailure> templateFailures = new ArrayList<>();
         List<Action> actions = render(contact, delivered.emitted(), now, templateFailures);
         actions.sort(Action.OUTPUT_ORDER);
-        Contact after = actions.isEmpty() ? contact : OwnActions.apply(contact, actions, settings);
-        Instant wake = nextWakeUp(folded, emissions.dueAt(index), delivered.wakeUp(), actions, now);
+        Contact base = moved == null ? contact : withJourneys(contact, moved.runs(contact.journeys()));
+        Contact after = actions.isEmpty() ? base : OwnActions.apply(base, actions, settings);
+        Instant wake = nextWakeUp(folded, earliest(emissions.dueAt(index), moved == null ? null : moved.wakeUp()),
+                delivered.wakeUp(), actions, now);
+        trace.journeys(moved == null ? java.util.Map.of() : moved.results());
         ContactState next = new ContactState(after, folded.pending(), folded.seenEventIds(), wake, now, config.rulesetId());
         return new Evaluation(next, actions, List.of(), false, templateFailures);
+    }
+
+    private static Contact withJourneys(Contact contact, dev.waymark.internal.JourneyRuns runs) {
+        if (runs == contact.journeys()) {
+            return contact;
+        }
+        ContactDraft d = new ContactDraft(contact);
+        d.journeys = runs;
+        return d.freeze();
     }
 
     /** Render: each message with a template gets its body; a failure leaves it without one and is reported. */

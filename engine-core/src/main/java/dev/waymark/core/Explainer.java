@@ -318,12 +318,28 @@ final class Explainer {
                                     Map<String, List<Finding>> findings) {
         List<RuleVerdict> verdicts = new ArrayList<>();
         Map<String, Policies.Experiment> experiments = settings.policies().experiments();
+        // Journeys get verdicts of their own: their findings move there.
+        Map<String, List<Finding>> ofJourneys = new TreeMap<>();
+        for (JourneyDefinition j : evaluator.allJourneys()) {
+            List<Finding> f = findings.remove(j.id());
+            if (f != null) {
+                ofJourneys.put(j.id(), dedupe(f));
+            }
+        }
         for (Map.Entry<String, List<Finding>> e : findings.entrySet()) {
             Policies.Experiment x = experiments.get(e.getKey());
             verdicts.add(new RuleVerdict(e.getKey(), x == null ? null : x.arm(contact.id(), e.getKey()), dedupe(e.getValue())));
         }
         Instant wakeUp = evaluator.wakeUpARunStores(state, now, evaluation);
-        return new Explanation(contact, now, state.nextWakeUp(), wakeUp, evaluation.actions(), verdicts);
+        Contact after = evaluation.state().contact();
+        for (RuleFailure f : evaluation.failures()) {
+            if (ofJourneys.containsKey(f.rule()) || evaluator.journeyIds().contains(f.rule())) {
+                ofJourneys.computeIfAbsent(f.rule(), r -> new ArrayList<>()).add(0, new Finding(Outcome.FAILED, null, null, null,
+                        "fails: " + f.message() + " (the contact's evaluation is rolled back)"));
+            }
+        }
+        return new Explanation(contact, now, state.nextWakeUp(), wakeUp, evaluation.actions(), verdicts,
+                JourneyExplainer.explain(evaluator.allJourneys(), settings, after, ofJourneys, now));
     }
 
     /** The same finding reported twice (a rule emitting one firing twice) is shown once. */

@@ -53,6 +53,7 @@ public final class Pipeline {
         private boolean skipContactsNotDue = true;
         private int batchSize = 128;
         private MessageRenderer renderer = MessageRenderer.NONE;
+        private java.util.List<JourneyDefinition> journeys = java.util.List.of();
 
         private Builder(RuleRunner rules) {
             this.rules = rules;
@@ -130,16 +131,43 @@ public final class Pipeline {
         }
 
         /**
+         * The journeys (multi-step flows defined as data, {@link JourneyDefinition#parse}) to run after the rules
+         * fire; default none. Settings switch one off with {@code rules.<id>.enabled}. Include them in the
+         * ruleset fingerprint: a state's wake-up is trusted only by an engine with the same journeys.
+         *
+         * @throws dev.waymark.RuleCompilationException naming both files when two journeys share an id
+         */
+        public Builder journeys(java.util.List<JourneyDefinition> journeys) {
+            java.util.Map<String, JourneyDefinition> ids = new java.util.TreeMap<>();
+            for (JourneyDefinition j : Objects.requireNonNull(journeys, "journeys")) {
+                JourneyDefinition clash = ids.put(Objects.requireNonNull(j, "journey").id(), j);
+                if (clash != null) {
+                    throw new dev.waymark.RuleCompilationException(java.util.List.of(new dev.waymark.RuleCompilationException.Problem(
+                            j.file(), 0, "journey: '" + j.id() + "' is already the id of the journey in " + clash.file())));
+                }
+            }
+            this.journeys = java.util.List.copyOf(journeys);
+            return this;
+        }
+
+        /**
          * The engine.
          *
          * @throws IllegalStateException when {@link #ruleset} was not given
+         * @throws dev.waymark.RuleCompilationException naming the file when a journey id is a rule's
          */
         public JourneyEngine build() {
             if (rulesetId == null) {
                 throw new IllegalStateException("the ruleset (fingerprint and rule ids) is required");
             }
+            for (JourneyDefinition j : journeys) {
+                if (ruleIds.contains(j.id())) {
+                    throw new dev.waymark.RuleCompilationException(java.util.List.of(new dev.waymark.RuleCompilationException.Problem(
+                            j.file(), 0, "journey: '" + j.id() + "' is already the id of a rule")));
+                }
+            }
             return new Evaluator(new Evaluator.Config(settings, rules, rulesetId, ruleIds, wakeUps,
-                    rulesReactToOwnActions, skipContactsNotDue, batchSize, renderer));
+                    rulesReactToOwnActions, skipContactsNotDue, batchSize, renderer, journeys));
         }
     }
 }

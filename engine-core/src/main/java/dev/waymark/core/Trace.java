@@ -25,4 +25,8 @@ interface Trace {
     /** Deliver: a message a policy withheld, and which policy (for example {@code quietHours}). */
     default void withheld(Action message, String policy) {
     }
+
+    /** Journeys: what each journey did for the contact, by journey id (after any withheld send held its run). */
+    default void journeys(java.util.Map<String, JourneyAdvance.Result> results) {
+    }
 }

@@ -6,6 +6,7 @@ import dev.waymark.InvalidSettingsException;
 import dev.waymark.RuleCompilationException;
 import dev.waymark.Settings;
 import dev.waymark.WaymarkException;
+import dev.waymark.core.JourneyDefinition;
 import dev.waymark.internal.StandardRules;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,6 +70,14 @@ final class RulesetCompiler {
     }
 
     public static CompiledRuleset compile(Settings settings, List<RuleSource> custom) {
+        return compile(settings, custom, List.of());
+    }
+
+    /**
+     * Compiles the rules beside {@code journeys}: a journey id must be no rule's (standard or compiled), and
+     * settings may name journeys as they name rules.
+     */
+    public static CompiledRuleset compile(Settings settings, List<RuleSource> custom, List<JourneyDefinition> journeys) {
         List<RuleSource> sources = new ArrayList<>();
         for (String id : StandardRules.ids()) {
             if (settings.enabled(id)) {
@@ -114,15 +123,23 @@ final class RulesetCompiler {
                 }
             }
         }
+        java.util.Set<String> journeyIds = new TreeSet<>();
+        for (JourneyDefinition j : journeys) {
+            if (rules.containsKey(j.id()) || StandardRules.isStandard(j.id())) {
+                throw new RuleCompilationException(List.of(new RuleCompilationException.Problem(j.file(), 0,
+                        "journey: '" + j.id() + "' is already the id of a rule; rules and journeys share one id space")));
+            }
+            journeyIds.add(j.id());
+        }
         for (String id : settings.mentionedRules()) {
-            requireRule(id, "rules." + id, "no rule with this id", rules);
+            requireRule(id, "rules." + id, "no rule with this id", rules, journeyIds);
         }
         List<String> priority = settings.policies().priority();
         for (int i = 0; i < priority.size(); i++) {
-            requireRule(priority.get(i), "policies.priority[" + i + "]", "no rule '" + priority.get(i) + "'", rules);
+            requireRule(priority.get(i), "policies.priority[" + i + "]", "no rule '" + priority.get(i) + "'", rules, journeyIds);
         }
         for (String id : settings.policies().experiments().keySet()) {
-            requireRule(id, "policies.experiments." + id, "no rule with this id", rules);
+            requireRule(id, "policies.experiments." + id, "no rule with this id", rules, journeyIds);
         }
         boolean alwaysDue = false;
         SortedSet<String> enabled = new TreeSet<>();
@@ -136,13 +153,19 @@ final class RulesetCompiler {
                 alwaysDue = true;
             }
         }
-        return new CompiledRuleset(kieBase, enabled, alwaysDue, fingerprint(settings, sources));
+        List<RuleSource> fingerprinted = new ArrayList<>(sources);
+        for (JourneyDefinition j : journeys) {
+            fingerprinted.add(new RuleSource("journey:" + j.file(), j.source()));
+        }
+        return new CompiledRuleset(kieBase, enabled, alwaysDue, fingerprint(settings, fingerprinted));
     }
 
-    /** Settings may name only rules of this ruleset: standard or compiled. */
-    private static void requireRule(String id, String key, String problem, TreeMap<String, Rule> compiled) {
-        if (!compiled.containsKey(id) && !StandardRules.isStandard(id)) {
-            throw new InvalidSettingsException(key, problem + "; rules: " + String.join(", ", allIds(compiled)));
+    /** Settings may name only rules of this ruleset: standard or compiled, or its journeys. */
+    private static void requireRule(String id, String key, String problem, TreeMap<String, Rule> compiled,
+                                    java.util.Set<String> journeys) {
+        if (!compiled.containsKey(id) && !StandardRules.isStandard(id) && !journeys.contains(id)) {
+            throw new InvalidSettingsException(key, problem + "; rules: " + String.join(", ", allIds(compiled))
+                    + (journeys.isEmpty() ? "" : "; journeys: " + String.join(", ", journeys)));
         }
     }
 

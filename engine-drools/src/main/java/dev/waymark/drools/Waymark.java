@@ -5,8 +5,10 @@ import dev.waymark.JourneyEngine;
 import dev.waymark.RuleCompilationException;
 import dev.waymark.Settings;
 import dev.waymark.WaymarkException;
+import dev.waymark.core.JourneyDefinition;
 import dev.waymark.core.MessageRenderer;
 import dev.waymark.core.Pipeline;
+import dev.waymark.core.RuleRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +48,37 @@ public final class Waymark {
         private int batchSize = 128;
         private boolean skipNotDue = true;
         private Path templates;
+        private final List<JourneyDefinition> journeys = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds journeys (multi-step flows defined as data), one JSON file each. Each file is read, parsed
+         * and validated now — its conditions compiled — so a bad one fails here, naming the file.
+         *
+         * @throws WaymarkException naming the file when it cannot be read
+         * @throws RuleCompilationException naming the file and the field or step when it is not a valid journey
+         */
+        public Builder journeys(Path... journeyFiles) {
+            for (Path p : Objects.requireNonNull(journeyFiles, "journeyFiles")) {
+                Objects.requireNonNull(p, "journey file");
+                String json;
+                try {
+                    json = Files.readString(p, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new WaymarkException("cannot read journey file " + p + ": " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+                }
+                journeys.add(JourneyDefinition.parse(p.toString(), json));
+            }
+            return this;
+        }
+
+        /** Adds a journey from its JSON text; {@code name} stands for it in errors. */
+        public Builder journey(String name, String json) {
+            journeys.add(JourneyDefinition.parse(Objects.requireNonNull(name, "name"), Objects.requireNonNull(json, "json")));
+            return this;
         }
 
         /** Which rules are on and their parameters; defaults to {@link Settings#defaults()}. */
@@ -135,8 +166,12 @@ public final class Waymark {
          */
         public JourneyEngine build() {
             MessageRenderer renderer = templates == null ? MessageRenderer.NONE : MvelTemplates.load(templates);
-            RulesetCompiler.CompiledRuleset compiled = RulesetCompiler.compile(settings, rules);
-            return Pipeline.around(new DroolsRuleRunner(compiled.kieBase(), settings))
+            RulesetCompiler.CompiledRuleset compiled = RulesetCompiler.compile(settings, rules, journeys);
+            // With every rule switched off (an engine of journeys alone) there is nothing for Drools to fire,
+            // and a knowledge base without rules declares no global to hand it.
+            RuleRunner runner = compiled.ruleIds().isEmpty() ? (contacts, now, out) -> { }
+                    : new DroolsRuleRunner(compiled.kieBase(), settings);
+            return Pipeline.around(runner)
                     .settings(settings)
                     .ruleset(compiled.fingerprint(), compiled.ruleIds())
                     .wakeUps(compiled.alwaysDue() ? Pipeline.WakeUps.EVERY_EVALUATION : Pipeline.WakeUps.DECLARED)
@@ -144,6 +179,7 @@ public final class Waymark {
                     .skipContactsNotDue(skipNotDue)
                     .batchSize(batchSize)
                     .renderer(renderer)
+                    .journeys(journeys)
                     .build();
         }
     }

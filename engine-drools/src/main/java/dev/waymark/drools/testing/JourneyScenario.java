@@ -51,6 +51,21 @@ public final class JourneyScenario {
         return new JourneyScenario(engine, "c-1");
     }
 
+    /**
+     * A scenario for contact {@code c-1} on the standard rules plus these journey files (JSON), with default
+     * settings: a flow is tested the way a rule is, {@code ofRule("<journey id>")} narrowing to its actions.
+     *
+     * @throws dev.waymark.RuleCompilationException naming the file when a journey is not valid
+     */
+    public static JourneyScenario withJourneys(java.nio.file.Path... journeyFiles) {
+        return withJourneys(dev.waymark.Settings.defaults(), journeyFiles);
+    }
+
+    /** As {@link #withJourneys(java.nio.file.Path...)}, with these settings. */
+    public static JourneyScenario withJourneys(dev.waymark.Settings settings, java.nio.file.Path... journeyFiles) {
+        return with(dev.waymark.drools.Waymark.builder().settings(settings).journeys(journeyFiles).build());
+    }
+
     /** A scenario for the named contact. */
     public static JourneyScenario with(JourneyEngine engine, String contactId) {
         return new JourneyScenario(engine, contactId);

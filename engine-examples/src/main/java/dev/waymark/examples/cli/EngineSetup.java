@@ -48,6 +48,16 @@ public final class EngineSetup {
      * {@code templates} is not null, every message template of that folder into an engine.
      */
     public static JourneyEngine build(Settings settings, List<Path> ruleFiles, Path templates, Path settingsFile) {
+        return build(settings, ruleFiles, List.of(), templates, settingsFile);
+    }
+
+    /**
+     * As {@link #build(Settings, List, Path, Path)}, with journey files (JSON) beside the rules: a journey
+     * file that cannot be read is bad usage (exit 2), one that is not a valid journey exit 4, naming the
+     * file and the field or step.
+     */
+    public static JourneyEngine build(Settings settings, List<Path> ruleFiles, List<Path> journeyFiles, Path templates,
+                                      Path settingsFile) {
         Waymark.Builder builder = Waymark.builder().settings(settings);
         if (templates != null) {
             try {
@@ -64,10 +74,20 @@ public final class EngineSetup {
             }
         }
         try {
+            for (Path p : journeyFiles) {
+                try {
+                    builder.journeys(p);
+                } catch (RuleCompilationException e) {
+                    throw e;
+                } catch (WaymarkException e) {
+                    throw new CliException(ExitStatus.USAGE, List.of("--journeys: " + e.getMessage()), e);
+                }
+            }
             return builder.build();
         } catch (RuleCompilationException e) {
             List<String> lines = new ArrayList<>();
-            lines.add((templates == null ? "rules do not" : "rules or templates do not") + " compile ("
+            lines.add((templates == null ? "rules" : "rules or templates") + (journeyFiles.isEmpty() ? "" : " or journeys")
+                    + " do not compile ("
                     + e.problems().size() + (e.problems().size() == 1 ? " problem):" : " problems):"));
             for (RuleCompilationException.Problem p : e.problems()) {
                 lines.add("  " + p);
@@ -86,10 +106,16 @@ public final class EngineSetup {
      */
     public static CompletableFuture<JourneyEngine> buildInBackground(Settings settings, List<Path> ruleFiles,
                                                                      Path templates, Path settingsFile) {
+        return buildInBackground(settings, ruleFiles, List.of(), templates, settingsFile);
+    }
+
+    /** {@link #build(Settings, List, List, Path, Path)} on a thread of its own. */
+    public static CompletableFuture<JourneyEngine> buildInBackground(Settings settings, List<Path> ruleFiles,
+                                                                     List<Path> journeyFiles, Path templates, Path settingsFile) {
         CompletableFuture<JourneyEngine> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                f.complete(build(settings, ruleFiles, templates, settingsFile));
+                f.complete(build(settings, ruleFiles, journeyFiles, templates, settingsFile));
             } catch (Throwable e) {
                 f.completeExceptionally(e);
             }
@@ -119,6 +145,15 @@ public final class EngineSetup {
         List<Path> out = new ArrayList<>();
         for (String v : o.values("--rules")) {
             out.add(InputFiles.readableFile("--rules", v));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Journey file paths from {@code --journeys}, each checked readable. */
+    public static List<Path> journeyFiles(Options o) {
+        List<Path> out = new ArrayList<>();
+        for (String v : o.values("--journeys")) {
+            out.add(InputFiles.readableFile("--journeys", v));
         }
         return List.copyOf(out);
     }

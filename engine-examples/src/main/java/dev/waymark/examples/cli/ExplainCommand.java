@@ -22,7 +22,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code waymark explain} (SPEC §6): for one contact of a state file or a store ({@code --store}, SPEC §10), its facts, ledger and wake-up, and for
  * every rule whether it would fire at {@code --now} and, if not, why. It changes nothing: the state file is
  * only read, never written, whatever happens. The engine is built as {@code run} builds it, so give it the
- * same {@code --settings} and {@code --rules} as the runs that wrote the state.
+ * same {@code --settings}, {@code --rules} and {@code --journeys} as the runs that wrote the state; for each
+ * journey it shows where the contact stands (step, since when, what it waits for until when, the path) or why
+ * it is not in it.
  *
  * <p>Errors as {@code run}: bad usage (exit 2) for options, files, settings — and a contact the state does
  * not hold; invalid input (exit 3) for a line that is not a contact state; exit 4 for a rule file that does
@@ -37,6 +39,7 @@ public final class ExplainCommand {
             "--now", Options.Arity.ONE,
             "--settings", Options.Arity.ONE,
             "--rules", Options.Arity.MANY,
+            "--journeys", Options.Arity.MANY,
             "--format", Options.Arity.ONE);
 
     private final PrintStream stdout;
@@ -56,11 +59,12 @@ public final class ExplainCommand {
         String store = o.has("--store") ? StoreAccess.location(stateArg, true) : null;
         Path settingsFile = EngineSetup.settingsFile(o);
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
+        List<Path> journeyFiles = EngineSetup.journeyFiles(o);
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         // Compiling takes seconds: do it while the state is read. Templates only render bodies, which
         // change no verdict, so explain builds without them.
-        CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, null, settingsFile);
+        CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, journeyFiles, null, settingsFile);
         ContactState state;
         if (store != null) {
             try (ContactStore s = StoreAccess.open(store)) {

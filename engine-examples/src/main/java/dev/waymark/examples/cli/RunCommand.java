@@ -53,17 +53,18 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class RunCommand {
 
-    static final Map<String, Options.Arity> OPTIONS = Map.of(
-            "--events", Options.Arity.ONE,
-            "--now", Options.Arity.ONE,
-            "--settings", Options.Arity.ONE,
-            "--rules", Options.Arity.MANY,
-            "--state", Options.Arity.ONE,
-            "--store", Options.Arity.ONE,
-            "--out", Options.Arity.ONE,
-            "--lenient", Options.Arity.FLAG,
-            "--templates", Options.Arity.ONE,
-            "--progress", Options.Arity.FLAG);
+    static final Map<String, Options.Arity> OPTIONS = Map.ofEntries(
+            Map.entry("--events", Options.Arity.ONE),
+            Map.entry("--now", Options.Arity.ONE),
+            Map.entry("--settings", Options.Arity.ONE),
+            Map.entry("--rules", Options.Arity.MANY),
+            Map.entry("--journeys", Options.Arity.MANY),
+            Map.entry("--state", Options.Arity.ONE),
+            Map.entry("--store", Options.Arity.ONE),
+            Map.entry("--out", Options.Arity.ONE),
+            Map.entry("--lenient", Options.Arity.FLAG),
+            Map.entry("--templates", Options.Arity.ONE),
+            Map.entry("--progress", Options.Arity.FLAG));
 
     /** Most rule failures listed one by one; the rest are counted. */
     private static final int FAILURES_SHOWN = 20;
@@ -87,6 +88,7 @@ public final class RunCommand {
         Path eventsFile = eventsArg.equals("-") ? null : InputFiles.readableFile("--events", eventsArg);
         Path settingsFile = EngineSetup.settingsFile(o);
         List<Path> ruleFiles = EngineSetup.ruleFiles(o);
+        List<Path> journeyFiles = EngineSetup.journeyFiles(o);
         if (o.has("--state") && o.has("--store")) {
             throw CliException.usage("run: --state and --store are mutually exclusive (give one)");
         }
@@ -99,7 +101,7 @@ public final class RunCommand {
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         // 2. Compiling takes seconds: do it while the input is read.
-        CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, templates, settingsFile);
+        CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, journeyFiles, templates, settingsFile);
 
         String source = eventsFile == null ? "stdin" : eventsArg;
         NumberedEvents lines = readEvents(eventsFile);

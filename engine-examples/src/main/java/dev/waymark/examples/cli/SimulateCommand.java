@@ -28,7 +28,8 @@ public final class SimulateCommand {
             "--days", Options.Arity.ONE,
             "--seed", Options.Arity.ONE,
             "--html", Options.Arity.ONE,
-            "--settings", Options.Arity.ONE);
+            "--settings", Options.Arity.ONE,
+            "--journeys", Options.Arity.MANY);
 
     /** The custom rule the simulated shop runs beside the standard ones (samples/back-in-stock.drl). */
     public static final String BACK_IN_STOCK = "dev/waymark/examples/rules/back-in-stock.drl";
@@ -55,10 +56,21 @@ public final class SimulateCommand {
         Path html = o.has("--html") ? InputFiles.writableFile("--html", o.value("--html"), false) : null;
         Path settingsFile = EngineSetup.settingsFile(o);
         Settings settings = EngineSetup.readSettings(settingsFile);
+        List<java.nio.file.Path> journeyFiles = EngineSetup.journeyFiles(o);
 
         JourneyEngine engine;
         try {
-            engine = Waymark.builder().settings(settings).rulesFromClasspath(BACK_IN_STOCK).build();
+            Waymark.Builder builder = Waymark.builder().settings(settings).rulesFromClasspath(BACK_IN_STOCK);
+            for (java.nio.file.Path p : journeyFiles) {
+                try {
+                    builder.journeys(p);
+                } catch (RuleCompilationException e) {
+                    throw e;
+                } catch (dev.waymark.WaymarkException e) {
+                    throw new CliException(ExitStatus.USAGE, List.of("--journeys: " + e.getMessage()), e);
+                }
+            }
+            engine = builder.build();
         } catch (RuleCompilationException e) {
             throw new CliException(ExitStatus.RULES, List.of(e.getMessage()), e);
         } catch (dev.waymark.InvalidSettingsException e) {

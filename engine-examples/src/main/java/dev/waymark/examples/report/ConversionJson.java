@@ -11,7 +11,9 @@ import dev.waymark.ConversionReport.Row;
  * The conversion report (SPEC §7) as one JSON object, for programs:
  * {@code {"goal":{"event":..,"hours":..},"rows":[{"rule","arm","actions","reached","converted","rate","revenue","lift"}]}}.
  * Rates and lifts are fractions as the engine computes them (0.052, not 5.2 %); {@code lift} is
- * {@code {"difference","low","high"}} or {@code null}. Pure.
+ * {@code {"difference","low","high"}} or {@code null}. Then {@code journeys}: per journey
+ * {@code {"journey","entered","active","completed","exited","steps":[{"step","reached","waiting"}]}} (counted in
+ * contacts; absent without journeys). Pure.
  */
 public final class ConversionJson {
     private ConversionJson() {
@@ -42,6 +44,23 @@ public final class ConversionJson {
                 lift.put("difference", r.lift().difference());
                 lift.put("low", r.lift().low());
                 lift.put("high", r.lift().high());
+            }
+        }
+        // Only with journeys: a report of rules alone reads exactly as before.
+        ArrayNode journeys = report.journeys().isEmpty() ? MAPPER.createArrayNode() : root.putArray("journeys");
+        for (ConversionReport.JourneyRow j : report.journeys()) {
+            ObjectNode row = journeys.addObject();
+            row.put("journey", j.journey());
+            row.put("entered", j.entered());
+            row.put("active", j.active());
+            row.put("completed", j.completed());
+            row.put("exited", j.exited());
+            ArrayNode steps = row.putArray("steps");
+            for (ConversionReport.StepRow st : j.steps()) {
+                ObjectNode step = steps.addObject();
+                step.put("step", st.step());
+                step.put("reached", st.reached());
+                step.put("waiting", st.waiting());
             }
         }
         return root;

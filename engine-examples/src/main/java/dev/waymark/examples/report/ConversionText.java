@@ -44,6 +44,7 @@ public final class ConversionText {
         out.add("goal: " + goal(report.goal()));
         if (report.rows().isEmpty()) {
             out.add("no messages or holdout records yet: nothing has had a chance to convert");
+            journeys(report, out);
             return out;
         }
         List<String[]> table = new ArrayList<>();
@@ -70,7 +71,46 @@ public final class ConversionText {
             }
             out.add(line.toString().stripTrailing());
         }
+        journeys(report, out);
         return out;
+    }
+
+    /**
+     * The journeys, when there are any: a blank line, then per journey a line with the contacts that entered,
+     * are in it now, completed and exited, and below it per step the contacts that reached it and wait at it.
+     * Conversion per journey is in the table above, under the journey id.
+     */
+    private static void journeys(ConversionReport report, List<String> out) {
+        if (report.journeys().isEmpty()) {
+            return;
+        }
+        out.add("");
+        out.add("journeys (contacts; conversion per journey in the rows above):");
+        List<String[]> table = new ArrayList<>();
+        table.add(new String[] {"journey / step", "entered", "in now", "completed", "exited"});
+        for (ConversionReport.JourneyRow j : report.journeys()) {
+            table.add(new String[] {j.journey(), count(j.entered()), count(j.active()), count(j.completed()), count(j.exited())});
+            for (ConversionReport.StepRow st : j.steps()) {
+                table.add(new String[] {"  " + st.step(), "reached " + count(st.reached()), "waiting " + count(st.waiting()), "", ""});
+            }
+        }
+        int[] width = new int[5];
+        for (String[] row : table) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        for (String[] row : table) {
+            StringBuilder line = new StringBuilder("  ");
+            for (int i = 0; i < row.length; i++) {
+                if (i > 0) {
+                    line.append("  ");
+                }
+                String pad = " ".repeat(width[i] - row[i].length());
+                line.append(i == 0 ? row[i] + pad : pad + row[i]);
+            }
+            out.add(line.toString().stripTrailing());
+        }
     }
 
     /** The goal as a phrase: {@code order.placed within 72h}. */

@@ -20,7 +20,9 @@ import java.util.Map;
  * writes it, {@code now}, {@code storedWakeUp}, {@code nextWakeUp}, {@code actions} as {@code run} writes
  * them, and {@code rules}: per rule its {@code arm} (or null), headline {@code outcome} (the
  * {@link Explanation.Outcome} name, such as {@code NOT_DUE}), whether it {@code fires}, and its
- * {@code findings}. Pure.
+ * {@code findings}; then, for an engine with journeys, {@code journeys}: per journey whether the contact is {@code in} it, its {@code step},
+ * {@code since}, {@code waitingFor}, {@code until}, {@code path} ({@code step@instant}), {@code findings} and a
+ * {@code detail} sentence. Pure.
  */
 public final class ExplanationJson {
     private ExplanationJson() {
@@ -51,13 +53,26 @@ public final class ExplanationJson {
             rule.put("fires", v.fires());
             ArrayNode findings = rule.putArray("findings");
             for (Finding f : v.findings()) {
-                ObjectNode finding = findings.addObject();
-                finding.put("outcome", f.outcome().name());
-                finding.put("type", f.type());
-                finding.put("key", f.key());
-                putInstant(finding, "at", f.at());
-                finding.put("detail", f.detail());
+                finding(findings.addObject(), f);
             }
+        }
+        // Only for an engine with journeys: an explanation of rules alone reads exactly as before.
+        ArrayNode journeys = x.journeys().isEmpty() ? MAPPER.createArrayNode() : root.putArray("journeys");
+        for (Explanation.JourneyVerdict j : x.journeys()) {
+            ObjectNode journey = journeys.addObject();
+            journey.put("journey", j.journey());
+            journey.put("in", j.in());
+            journey.put("step", j.step());
+            putInstant(journey, "since", j.since());
+            journey.put("waitingFor", j.waitingFor());
+            putInstant(journey, "until", j.until());
+            ArrayNode path = journey.putArray("path");
+            j.path().forEach(path::add);
+            ArrayNode findings = journey.putArray("findings");
+            for (Finding f : j.findings()) {
+                finding(findings.addObject(), f);
+            }
+            journey.put("detail", j.detail());
         }
         return root;
     }
@@ -69,6 +84,14 @@ public final class ExplanationJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree of plain values always serialises", e);
         }
+    }
+
+    private static void finding(ObjectNode finding, Finding f) {
+        finding.put("outcome", f.outcome().name());
+        finding.put("type", f.type());
+        finding.put("key", f.key());
+        putInstant(finding, "at", f.at());
+        finding.put("detail", f.detail());
     }
 
     private static void putInstant(ObjectNode node, String field, Instant t) {

@@ -86,6 +86,19 @@ public final class ExplanationText {
                 out.add("      " + f.detail());
             }
         }
+        if (!x.journeys().isEmpty()) {
+            out.add("");
+            out.add("journeys (" + x.journeys().size() + ")");
+            int jw = x.journeys().stream().mapToInt(j -> j.journey().length()).max().orElse(0);
+            for (Explanation.JourneyVerdict j : x.journeys()) {
+                out.add(String.format(Locale.ROOT, "  %-" + jw + "s  %s", j.journey(),
+                        j.in() ? "in it, at " + j.step() : "not in it").stripTrailing());
+                out.add("      " + j.detail());
+                for (Finding f : j.findings()) {
+                    out.add("      " + words(f.outcome()) + ": " + f.detail());
+                }
+            }
+        }
         return out;
     }
 

@@ -218,10 +218,12 @@ public final class Shop {
         }
         stats.count(a);
         Instant at = a.at();
+        String kind = behaviour(a);
         switch (a.type()) {
             case "email.send" -> {
                 String template = String.valueOf(a.params().getOrDefault("template", a.rule()));
-                if (a.rule().equals("abandoned-cart") && s.cart != null && s.cart.id.equals(a.params().get("cartId"))) {
+                if (kind.equals("abandoned-cart") && s.cart != null
+                        && (s.cart.id.equals(a.params().get("cartId")) || a.params().containsKey("step"))) {
                     s.cart.reminded = true;
                     stats.cartsReminded++;
                 }
@@ -231,10 +233,22 @@ public final class Shop {
                 Sent sent = new Sent(a.rule(), at);
                 s.sends.add(sent);
                 stats.message(a.rule()).sent++;
-                double open = Math.min(0.95, s.openRate * (template.startsWith("welcome") || a.rule().equals("abandoned-cart") ? 1.5 : 1.1));
+                double open = Math.min(0.95, s.openRate * (template.startsWith("welcome") || kind.equals("abandoned-cart") ? 1.5 : 1.1));
                 if (rnd.nextDouble() < open) {
+                    Object orderId = a.params().get("orderId");
+                    if (orderId == null && kind.equals("review-request")) {
+                        orderId = s.lastOrderId; // a journey's review request is about the latest order
+                    }
                     schedule(at.plus(Duration.ofMinutes(rnd.nextLong(20, 60L * 18))), s, IntentKind.OPEN, campaign, a.rule(),
-                            a.params().get("orderId") == null ? null : a.params().get("orderId").toString());
+                            orderId == null ? null : orderId.toString(), kind);
+                }
+            }
+            case "sms.send" -> {
+                // A text is read but not tracked: it only nudges a shopper with a cart to come back for it.
+                stats.message(a.rule()).sent++;
+                if (kind.equals("abandoned-cart") && s.cart != null && rnd.nextDouble() < 0.2) {
+                    s.active = true;
+                    session(s, at.plus(Duration.ofMinutes(rnd.nextLong(10, 60L * 6))), Goal.BUY_CART, null);
                 }
             }
             case "coupon.issue" -> {
@@ -474,7 +488,7 @@ public final class Shop {
 
     /** Something a shopper will do later; ordered by time, then by when it was planned (for determinism). */
     private record Intent(Instant at, long seq, Shopper shopper, IntentKind kind, String campaign, String rule,
-                          String ref) implements Comparable<Intent> {
+                          String ref, String behaviour) implements Comparable<Intent> {
         @Override
         public int compareTo(Intent o) {
             int c = at.compareTo(o.at);
@@ -483,7 +497,39 @@ public final class Shop {
     }
 
     private void schedule(Instant at, Shopper s, IntentKind kind, String campaign, String rule, String ref) {
-        intents.add(new Intent(at, ++intentSeq, s, kind, campaign, rule, ref));
+        schedule(at, s, kind, campaign, rule, ref, rule);
+    }
+
+    private void schedule(Instant at, Shopper s, IntentKind kind, String campaign, String rule, String ref, String behaviour) {
+        intents.add(new Intent(at, ++intentSeq, s, kind, campaign, rule, ref, behaviour));
+    }
+
+    /**
+     * How a shopper takes a message: as the standard rule it comes from, or — for a journey's message, whose
+     * rule is the journey id — as the standard rule its template resembles (cart-…, welcome-…, review-request,
+     * cross-sell, win-back…).
+     */
+    static String behaviour(Action a) {
+        String template = String.valueOf(a.params().getOrDefault("template", ""));
+        if (!a.params().containsKey("step")) {
+            return a.rule();
+        }
+        if (template.startsWith("cart")) {
+            return "abandoned-cart";
+        }
+        if (template.startsWith("welcome")) {
+            return "welcome-series";
+        }
+        if (template.startsWith("review")) {
+            return "review-request";
+        }
+        if (template.startsWith("cross-sell")) {
+            return "cross-sell";
+        }
+        if (template.startsWith("win-back")) {
+            return "win-back";
+        }
+        return a.rule();
     }
 
     private void carryOut(Intent i) {
@@ -501,9 +547,9 @@ public final class Shop {
                     return;
                 }
                 stats.message(i.rule()).opened++;
-                actOnMessage(s, i.rule(), at, i.ref());
+                actOnMessage(s, i.behaviour(), at, i.ref());
             }
-            case NUDGED_VISIT -> session(s, at, i.rule() != null && i.rule().equals("cross-sell") ? Goal.OTHER_CATEGORY : Goal.NUDGED, null);
+            case NUDGED_VISIT -> session(s, at, i.behaviour() != null && i.behaviour().equals("cross-sell") ? Goal.OTHER_CATEGORY : Goal.NUDGED, null);
             case REVIEW -> review(s, at, i.ref());
             case REFER -> emit(s, "referral.made", at, Map.of("referredContactId", "friend-of-" + s.id));
         }
