@@ -125,6 +125,7 @@ public final class JourneyScenario {
     /** The ids of the engine's rules, those switched off in its settings included. */
     private SortedSet<String> knownRules() {
         SortedSet<String> known = new TreeSet<>(engine.ruleIds());
+        known.addAll(engine.journeyIds());
         known.addAll(engine.settings().disabledRules());
         return known;
     }
@@ -148,7 +149,7 @@ public final class JourneyScenario {
      * @param wakeUp     the next wake-up after this evaluation
      * @param state      the contact's state after it
      * @param scope      what the actions were narrowed to, for messages
-     * @param knownRules the ids {@link #ofRule} accepts: the engine's rules, switched on or off; empty accepts any
+     * @param knownRules the ids {@link #ofRule} accepts: the engine's rules and journeys, switched on or off; empty accepts any
      */
     public record Fired(List<Action> actions, Optional<Instant> wakeUp, ContactState state, String scope,
                         SortedSet<String> knownRules) {
@@ -171,7 +172,7 @@ public final class JourneyScenario {
          */
         public Fired ofRule(String rule) {
             if (!knownRules.isEmpty() && !knownRules.contains(rule)) {
-                throw new IllegalArgumentException("unknown rule '" + rule + "'; the engine's rules are " + knownRules);
+                throw new IllegalArgumentException("unknown rule '" + rule + "'; the engine's rules and journeys are " + knownRules);
             }
             return new Fired(actions.stream().filter(a -> a.rule().equals(rule)).toList(), wakeUp, state, "rule " + rule,
                     knownRules);
