@@ -1,6 +1,6 @@
 package dev.waymark.examples.host;
 
-import dev.waymark.examples.storage.ContactStore;
+import dev.waymark.examples.storage.InMemoryContactStore;
 import dev.waymark.BulkSummary;
 import dev.waymark.ContactState;
 import dev.waymark.Event;
@@ -89,7 +89,7 @@ public final class ShopHost {
         LOG.info("engine built with rules {}", engine.ruleIds());
 
         LoggingMailer mailer = new LoggingMailer();
-        ContactStore store = ContactStore.restore(stateFile);
+        InMemoryContactStore store = InMemoryContactStore.restore(stateFile);
         LOG.info("restored {} contacts from {}", store.size(), stateFile);
 
         List<Event> feed = demoFeed();
@@ -116,7 +116,7 @@ public final class ShopHost {
 
             // Halfway: a restart. Nothing survives but the saved file, and that is enough.
             if (tick.equals(START.plus(Duration.ofDays(DAYS).dividedBy(2)))) {
-                store = ContactStore.restore(stateFile);
+                store = InMemoryContactStore.restore(stateFile);
                 LOG.info("restarted at {}: restored {} contacts", tick, store.size());
                 // The queue redelivers the last batch: the states already know those event ids.
                 store.receive(lastBatch);
@@ -130,7 +130,7 @@ public final class ShopHost {
         return new Outcome(mailer.total(), afterRedelivery);
     }
 
-    private static void evaluate(JourneyEngine engine, ContactStore store, Instant now, ActionSink sink) {
+    private static void evaluate(JourneyEngine engine, InMemoryContactStore store, Instant now, ActionSink sink) {
         List<ContactState> due = store.due(now);
         if (due.isEmpty()) {
             return;

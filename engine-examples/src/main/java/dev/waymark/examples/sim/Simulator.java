@@ -7,7 +7,7 @@ import dev.waymark.ConversionReport;
 import dev.waymark.Event;
 import dev.waymark.JourneyEngine;
 import dev.waymark.Stage;
-import dev.waymark.examples.storage.ContactStore;
+import dev.waymark.examples.storage.InMemoryContactStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import java.util.Objects;
  * events, or a wake-up reached) are evaluated together with {@code evaluateAll}, and the actions go back to
  * the shop, whose shoppers react to them. The clock starts at {@link #START}, never the wall clock.
  *
- * <p>The contacts' states live in a {@link ContactStore}, as in the {@code ShopHost} example.
+ * <p>The contacts' states live in a {@link InMemoryContactStore}, as in the {@code ShopHost} example.
  *
  * <p>Deterministic: the same engine rules, sizes and seed give an equal {@link SimulationReport}.
  */
@@ -61,7 +61,7 @@ public final class Simulator {
         Duration abandonAfter = engine.settings().duration("abandoned-cart", "afterHours");
         List<Event> inbox = new ArrayList<>();
         Shop shop = new Shop(new Shop.Config(contacts, START, days * 24, RETURNING_SHARE, abandonAfter), seed, inbox::add);
-        ContactStore store = new ContactStore();
+        InMemoryContactStore store = new InMemoryContactStore();
         long[] totals = new long[2]; // evaluations, rule failures
 
         // The shop's history is imported first, then the engine is switched on at START.
@@ -106,7 +106,7 @@ public final class Simulator {
     }
 
     // One scheduler tick, as a host runs it: receive what arrived, evaluate what is due, act on the actions.
-    private void evaluate(Instant now, List<Event> inbox, ContactStore store, Shop shop, long[] totals) {
+    private void evaluate(Instant now, List<Event> inbox, InMemoryContactStore store, Shop shop, long[] totals) {
         store.receive(inbox);
         inbox.clear();
         List<ContactState> due = store.due(now);

@@ -1,6 +1,6 @@
 package dev.waymark.examples.host;
 
-import dev.waymark.examples.storage.ContactStore;
+import dev.waymark.examples.storage.InMemoryContactStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.waymark.ContactState;
@@ -30,6 +30,6 @@ class ShopHostTest {
             saved = WaymarkJson.readStates(in);
         }
         assertThat(saved).isNotEmpty().allSatisfy(s -> assertThat(s.evaluatedAt()).isNotNull());
-        assertThat(ContactStore.restore(state).size()).isEqualTo(saved.size());
+        assertThat(InMemoryContactStore.restore(state).size()).isEqualTo(saved.size());
     }
 }

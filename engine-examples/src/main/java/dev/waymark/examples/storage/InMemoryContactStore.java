@@ -21,13 +21,13 @@ import java.util.TreeMap;
  * in-memory map saved to a JSONL file with {@link WaymarkJson}; a real host would use its database, one
  * row per contact. Not thread-safe: one scheduler thread owns it.
  */
-public final class ContactStore {
+public final class InMemoryContactStore {
 
     private final TreeMap<String, ContactState> states = new TreeMap<>();
 
     /** The store saved in {@code file}, or an empty one when the file does not exist. */
-    public static ContactStore restore(Path file) throws IOException {
-        ContactStore store = new ContactStore();
+    public static InMemoryContactStore restore(Path file) throws IOException {
+        InMemoryContactStore store = new InMemoryContactStore();
         if (Files.exists(file) && Files.size(file) > 0) {
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 for (ContactState s : WaymarkJson.readStates(in)) {
