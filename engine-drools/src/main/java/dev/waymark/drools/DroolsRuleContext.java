@@ -15,13 +15,15 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.kie.api.runtime.rule.AgendaFilter;
+import org.kie.api.runtime.rule.Match;
 
 /**
  * The {@code waymark} global of one Drools session: bound to a batch of contacts for one
  * {@code fireAllRules}, it routes what rules report into that batch's {@link Emissions}. Confined to the
  * thread that holds the session.
  */
-final class DroolsRuleContext implements RuleContext, ContactFailures {
+final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFilter {
 
     private final Settings settings;
     private final IdentityHashMap<Contact, Integer> index = new IdentityHashMap<>();
@@ -77,8 +79,14 @@ final class DroolsRuleContext implements RuleContext, ContactFailures {
         currentRule = null;
     }
 
-    void ruleFiring(String rule) {
-        currentRule = rule;
+    /**
+     * Drools asks just before each firing: the rule's name is remembered for {@code emit}, and every match fires.
+     * (An agenda filter instead of an event listener: with no listener Drools creates no event objects.)
+     */
+    @Override
+    public boolean accept(Match match) {
+        currentRule = match.getRule().getName();
+        return true;
     }
 
     /** Records a failure for {@code contact}, or for every contact of the batch when it is unknown. */
