@@ -31,6 +31,9 @@ final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFil
     private Emissions out;
     private int[] outIndex;
     private String currentRule;
+    /** The last contact whose stage was asked for in this batch, and that stage: rules ask more than once. */
+    private Contact stageOf;
+    private Stage stage;
 
     /** Every standard parameter's value, resolved once: rules read them for every contact. */
     private final Map<String, Map<String, Object>> params = new java.util.HashMap<>();
@@ -70,11 +73,14 @@ final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFil
         }
         this.outIndex = outIndex;
         this.now = now;
+        stageOf = null;
         this.out = out;
     }
 
     void end() {
         index.clear();
+        stageOf = null;
+        stage = null;
         out = null;
         currentRule = null;
     }
@@ -190,8 +196,13 @@ final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFil
 
     @Override
     public Stage stage(Contact contact) {
+        if (contact == stageOf) {
+            return stage; // its lapse is declared already
+        }
         int slot = slot(contact);
-        return Stages.compute(contact, now, stageLapse, at -> out.dueAt(slot, at));
+        stage = Stages.compute(contact, now, stageLapse, at -> out.dueAt(slot, at));
+        stageOf = contact;
+        return stage;
     }
 
     @Override
