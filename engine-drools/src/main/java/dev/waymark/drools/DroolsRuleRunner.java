@@ -11,11 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.drools.kiesession.rulebase.InternalKnowledgeBase;
-import org.kie.api.KieServices;
 import org.kie.api.runtime.KieSession;
-import org.kie.api.runtime.KieSessionConfiguration;
-import org.kie.api.runtime.conf.KeepReferenceOption;
-import org.kie.api.runtime.conf.ThreadSafeOption;
 import org.kie.api.runtime.rule.FactHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,12 +98,7 @@ final class DroolsRuleRunner implements RuleRunner {
     }
 
     private PooledSession newSession() {
-        // A pooled session is used by one thread at a time, so it needs none of Drools' own locking, and the
-        // knowledge base need not track it (it is never updated while sessions live).
-        KieSessionConfiguration conf = KieServices.Factory.get().newKieSessionConfiguration();
-        conf.setOption(ThreadSafeOption.NO);
-        conf.setOption(KeepReferenceOption.NO);
-        KieSession session = kieBase.newKieSession(conf, null);
+        KieSession session = kieBase.newKieSession();
         DroolsRuleContext context = new DroolsRuleContext(settings);
         session.setGlobal(RulesetCompiler.GLOBAL, context);
         return new PooledSession(session, context);
