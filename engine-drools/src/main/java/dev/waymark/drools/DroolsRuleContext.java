@@ -15,13 +15,15 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.kie.api.runtime.rule.AgendaFilter;
+import org.kie.api.runtime.rule.Match;
 
 /**
  * The {@code waymark} global of one Drools session: bound to a batch of contacts for one
  * {@code fireAllRules}, it routes what rules report into that batch's {@link Emissions}. Confined to the
  * thread that holds the session.
  */
-final class DroolsRuleContext implements RuleContext, ContactFailures {
+final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFilter {
 
     private final Settings settings;
     private final IdentityHashMap<Contact, Integer> index = new IdentityHashMap<>();
@@ -29,6 +31,9 @@ final class DroolsRuleContext implements RuleContext, ContactFailures {
     private Emissions out;
     private int[] outIndex;
     private String currentRule;
+    /** The last contact whose stage was asked for in this batch, and that stage: rules ask more than once. */
+    private Contact stageOf;
+    private Stage stage;
 
     /** Every standard parameter's value, resolved once: rules read them for every contact. */
     private final Map<String, Map<String, Object>> params = new java.util.HashMap<>();
@@ -68,17 +73,26 @@ final class DroolsRuleContext implements RuleContext, ContactFailures {
         }
         this.outIndex = outIndex;
         this.now = now;
+        stageOf = null;
         this.out = out;
     }
 
     void end() {
         index.clear();
+        stageOf = null;
+        stage = null;
         out = null;
         currentRule = null;
     }
 
-    void ruleFiring(String rule) {
-        currentRule = rule;
+    /**
+     * Drools asks just before each firing: the rule's name is remembered for {@code emit}, and every match fires.
+     * (An agenda filter instead of an event listener: with no listener Drools creates no event objects.)
+     */
+    @Override
+    public boolean accept(Match match) {
+        currentRule = match.getRule().getName();
+        return true;
     }
 
     /** Records a failure for {@code contact}, or for every contact of the batch when it is unknown. */
@@ -182,8 +196,13 @@ final class DroolsRuleContext implements RuleContext, ContactFailures {
 
     @Override
     public Stage stage(Contact contact) {
+        if (contact == stageOf) {
+            return stage; // its lapse is declared already
+        }
         int slot = slot(contact);
-        return Stages.compute(contact, now, stageLapse, at -> out.dueAt(slot, at));
+        stage = Stages.compute(contact, now, stageLapse, at -> out.dueAt(slot, at));
+        stageOf = contact;
+        return stage;
     }
 
     @Override

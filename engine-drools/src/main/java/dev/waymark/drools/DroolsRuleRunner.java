@@ -11,8 +11,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.drools.kiesession.rulebase.InternalKnowledgeBase;
-import org.kie.api.event.rule.BeforeMatchFiredEvent;
-import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.rule.FactHandle;
 import org.slf4j.Logger;
@@ -84,7 +82,7 @@ final class DroolsRuleRunner implements RuleRunner {
             for (int i = 0; i < handles.length; i++) {
                 handles[i] = s.session().insert(contacts.get(i));
             }
-            s.session().fireAllRules();
+            s.session().fireAllRules(s.context()); // the context learns each rule just before it fires
             for (FactHandle h : handles) {
                 s.session().delete(h);
             }
@@ -103,12 +101,6 @@ final class DroolsRuleRunner implements RuleRunner {
         KieSession session = kieBase.newKieSession();
         DroolsRuleContext context = new DroolsRuleContext(settings);
         session.setGlobal(RulesetCompiler.GLOBAL, context);
-        session.addEventListener(new DefaultAgendaEventListener() {
-            @Override
-            public void beforeMatchFired(BeforeMatchFiredEvent event) {
-                context.ruleFiring(event.getMatch().getRule().getName());
-            }
-        });
         return new PooledSession(session, context);
     }
 

@@ -21,6 +21,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.drools.kiesession.rulebase.InternalKnowledgeBase;
 import org.drools.kiesession.rulebase.KnowledgeBaseFactory;
+import org.drools.model.Model;
+import org.drools.modelcompiler.KieBaseBuilder;
 import org.kie.api.KieBaseConfiguration;
 import org.kie.api.KieServices;
 import org.kie.api.definition.KiePackage;
@@ -78,39 +80,42 @@ final class RulesetCompiler {
      * settings may name journeys as they name rules.
      */
     public static CompiledRuleset compile(Settings settings, List<RuleSource> custom, List<JourneyDefinition> journeys) {
-        List<RuleSource> sources = new ArrayList<>();
+        List<RuleSource> standard = new ArrayList<>();
         for (String id : StandardRules.ids()) {
             if (settings.enabled(id)) {
-                sources.add(standardRule(id));
+                standard.add(standardRule(id));
             }
         }
+        List<RuleSource> sources = new ArrayList<>(standard);
         sources.addAll(custom);
-
-        KnowledgeBuilderConfiguration builderConf = KnowledgeBuilderFactory.newKnowledgeBuilderConfiguration();
-        builderConf.setProperty("drools.propertySpecific", "ALLOWED");
-        KnowledgeBuilder builder = KnowledgeBuilderFactory.newKnowledgeBuilder(builderConf);
-        for (RuleSource s : sources) {
-            builder.add(ResourceFactory.newByteArrayResource(s.drl().getBytes(StandardCharsets.UTF_8))
-                    .setSourcePath(s.name()), ResourceType.DRL);
-        }
-        List<RuleCompilationException.Problem> problems = new ArrayList<>();
-        for (KnowledgeBuilderResult r : builder.getResults(ResultSeverity.ERROR)) {
-            String file = r.getResource() == null ? "(unknown file)" : r.getResource().getSourcePath();
-            int[] lines = r.getLines();
-            int line = lines != null && lines.length > 0 ? lines[0] : 0;
-            problems.add(new RuleCompilationException.Problem(file, Math.max(line, 0), r.getMessage().strip()));
-        }
-        if (!problems.isEmpty()) {
-            throw new RuleCompilationException(problems);
-        }
 
         KieBaseConfiguration conf = KieServices.Factory.get().newKieBaseConfiguration();
         conf.setProperty("drools.consequenceExceptionHandler", FailureHandler.class.getName());
         // Facts are never modified in place (each evaluation inserts fresh immutable records), so property
         // reactivity buys nothing; without it Drools does not warn about globals in constraints.
         conf.setProperty("drools.propertySpecific", "ALLOWED");
-        InternalKnowledgeBase kieBase = KnowledgeBaseFactory.newKnowledgeBase(conf);
-        kieBase.addPackages(builder.getKnowledgePackages());
+
+        // The standard rules load from the executable model generated at build time from the same DRL (no
+        // DRL parsing, no Java compilation, no MVEL at run time); the host's DRL goes through the DRL compiler
+        // into the same knowledge base. Without a model matching the DRL text, every rule is compiled from DRL.
+        Model model = standard.isEmpty() ? null : StandardModel.matching(standard);
+        List<RuleSource> toCompile = model == null ? sources : custom;
+        InternalKnowledgeBase kieBase = model == null
+                ? KnowledgeBaseFactory.newKnowledgeBase(conf)
+                : KieBaseBuilder.createKieBaseFromModel(model, conf, builderConfiguration());
+        if (model != null) {
+            // The model holds all ten; a disabled one is gone before the host's rules come in, as if never compiled.
+            for (KiePackage pkg : List.copyOf(kieBase.getKiePackages())) {
+                for (Rule rule : List.copyOf(pkg.getRules())) {
+                    if (StandardRules.isStandard(rule.getName()) && !settings.enabled(rule.getName())) {
+                        kieBase.removeRule(rule.getPackageName(), rule.getName());
+                    }
+                }
+            }
+        }
+        if (!toCompile.isEmpty()) {
+            kieBase.addPackages(compileDrl(toCompile));
+        }
 
         TreeMap<String, Rule> rules = new TreeMap<>();
         for (KiePackage pkg : kieBase.getKiePackages()) {
@@ -158,6 +163,33 @@ final class RulesetCompiler {
             fingerprinted.add(new RuleSource("journey:" + j.file(), j.source()));
         }
         return new CompiledRuleset(kieBase, enabled, alwaysDue, fingerprint(settings, fingerprinted));
+    }
+
+    /** Both compilers' configuration: the same, or Drools cannot merge their type declarations of {@code Contact}. */
+    private static KnowledgeBuilderConfiguration builderConfiguration() {
+        KnowledgeBuilderConfiguration builderConf = KnowledgeBuilderFactory.newKnowledgeBuilderConfiguration();
+        builderConf.setProperty("drools.propertySpecific", "ALLOWED");
+        return builderConf;
+    }
+
+    /** Compiles DRL; every problem names its file and line. */
+    private static java.util.Collection<KiePackage> compileDrl(List<RuleSource> sources) {
+        KnowledgeBuilder builder = KnowledgeBuilderFactory.newKnowledgeBuilder(builderConfiguration());
+        for (RuleSource s : sources) {
+            builder.add(ResourceFactory.newByteArrayResource(s.drl().getBytes(StandardCharsets.UTF_8))
+                    .setSourcePath(s.name()), ResourceType.DRL);
+        }
+        List<RuleCompilationException.Problem> problems = new ArrayList<>();
+        for (KnowledgeBuilderResult r : builder.getResults(ResultSeverity.ERROR)) {
+            String file = r.getResource() == null ? "(unknown file)" : r.getResource().getSourcePath();
+            int[] lines = r.getLines();
+            int line = lines != null && lines.length > 0 ? lines[0] : 0;
+            problems.add(new RuleCompilationException.Problem(file, Math.max(line, 0), r.getMessage().strip()));
+        }
+        if (!problems.isEmpty()) {
+            throw new RuleCompilationException(problems);
+        }
+        return builder.getKnowledgePackages();
     }
 
     /** Settings may name only rules of this ruleset: standard or compiled, or its journeys. */
