@@ -26,7 +26,7 @@ final class ConversionLog {
      * How long after its window closes an exposure is kept, so an event that arrives late but happened inside
      * the window still converts it: as long as event ids are remembered, the engine's horizon for late events.
      */
-    static final Duration LATE_EVENTS = Folding.SEEN_IDS_WINDOW;
+    static final Duration LATE_EVENTS = dev.waymark.ContactState.ID_MEMORY;
 
     /** Most exposures kept open per contact; older ones stop converting (their tallies stay). */
     static final int MAX_OPEN = 64;

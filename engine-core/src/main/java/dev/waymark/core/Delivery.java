@@ -60,23 +60,19 @@ final class Delivery {
         }
     }
 
-    /** SPEC §7's priority order: listed rules first in their order, then the rest by id; within a rule by key. */
-    Comparator<Action> priorityOrder() {
-        return priorityOrder(JourneyOrder.NONE);
-    }
-
-    /** The priority order with each journey's sends in the order its runs reached them. */
-    Comparator<Action> priorityOrder(JourneyOrder order) {
+    /**
+     * SPEC §7's priority order: listed rules first in their order, then the rest by id; within a rule by key,
+     * except that a journey's sends come in the order its runs reached them.
+     */
+    private Comparator<Action> priorityOrder(JourneyOrder order) {
         return Comparator.comparingInt((Action a) -> rank.getOrDefault(a.rule(), Integer.MAX_VALUE))
                 .thenComparing(Action::rule).thenComparingInt(order::of).thenComparing(Action::key).thenComparing(Action::type);
     }
 
-    /** The actions of {@code admitted} that go out at {@code now}; what is dropped or withheld is told to {@code trace}. */
-    Outcome apply(Contact contact, List<Action> admitted, Instant now, Trace trace) {
-        return apply(contact, admitted, now, trace, JourneyOrder.NONE);
-    }
-
-    /** As {@link #apply(Contact, List, Instant, Trace)}, with journey sends in {@code order}. */
+    /**
+     * The actions of {@code admitted} that go out at {@code now}, journey sends taken in {@code order}; what is
+     * dropped or withheld is told to {@code trace}.
+     */
     Outcome apply(Contact contact, List<Action> admitted, Instant now, Trace trace, JourneyOrder order) {
         List<Action> fired = withConsent(contact, admitted, trace);
         if (policies.isEmpty()) {

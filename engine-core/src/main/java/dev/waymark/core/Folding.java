@@ -4,7 +4,6 @@ import dev.waymark.Action;
 import dev.waymark.Contact;
 import dev.waymark.ContactState;
 import dev.waymark.Event;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +20,6 @@ public final class Folding {
     private Folding() {
     }
 
-    /** Event ids are remembered for at least this long before the contact's latest event (SPEC §1). */
-    static final Duration SEEN_IDS_WINDOW = ContactState.ID_MEMORY;
 
     /** Pending events with {@code at <= now}, by event time, ties in arrival order (the sort is stable). */
     static List<Event> due(List<Event> pending, Instant now) {
@@ -97,9 +94,9 @@ public final class Folding {
         return draft.freeze();
     }
 
-    /** Ids of events within {@link #SEEN_IDS_WINDOW} of the latest applied event, plus every pending one. */
+    /** Ids of events within {@link ContactState#ID_MEMORY} of the latest applied event, plus every pending one. */
     private static Map<String, Instant> rememberedIds(Map<String, Instant> seen, List<Event> pending, Instant latest) {
-        Instant cut = latest == null ? Instant.MIN : latest.minus(SEEN_IDS_WINDOW);
+        Instant cut = latest == null ? Instant.MIN : latest.minus(ContactState.ID_MEMORY);
         Map<String, Instant> kept = new TreeMap<>();
         seen.forEach((id, at) -> {
             if (!at.isBefore(cut)) {

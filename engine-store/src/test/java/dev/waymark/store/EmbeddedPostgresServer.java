@@ -117,7 +117,8 @@ final class EmbeddedPostgresServer {
         }));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            try (Connection c = DriverManager.getConnection(server.url("postgres"), "postgres", "")) {
+            try {
+                DriverManager.getConnection(server.url("postgres"), "postgres", "").close(); // it accepts connections
                 return server;
             } catch (SQLException e) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {

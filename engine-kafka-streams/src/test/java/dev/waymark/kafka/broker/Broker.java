@@ -199,10 +199,12 @@ final class Broker implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             admin.close(Duration.ofSeconds(10));
             cluster.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the test broker", e);
         } finally {
             Exit.resetExitProcedure();
             Exit.resetHaltProcedure();
