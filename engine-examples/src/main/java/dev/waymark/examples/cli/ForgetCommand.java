@@ -18,6 +18,10 @@ import picocli.CommandLine.Option;
         header = {
             "Erases a contact from a store: its state, ledger, pending events and actions. An event",
             "for it afterwards starts a new contact. An unknown contact is bad usage."},
+        description = {"",
+            "Erases a contact from a store, in one transaction: its state, ledger, pending events and actions not "
+                + "yet written. An event for it afterwards starts a new contact. A contact the store does not hold "
+                + "is bad usage (exit 2) and changes nothing."},
         optionListHeading = "%noptions:%n")
 final class ForgetCommand implements CliCommand {
 

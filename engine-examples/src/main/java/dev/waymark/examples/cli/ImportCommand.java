@@ -21,6 +21,10 @@ import picocli.CommandLine.Option;
         header = {
             "Loads a state file into a store (created when absent), replacing the contacts the file",
             "holds; the state file is only read."},
+        description = {"",
+            "Loads a state file into a store (created when absent), in one transaction, replacing the stored state "
+                + "of every contact the file holds. The state file is only read. A file that is not a state file is "
+                + "invalid input (exit 3) and changes nothing."},
         optionListHeading = "%noptions:%n")
 final class ImportCommand implements CliCommand {
 

@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
             "Prints the conversion report of a state file or store: per rule and experiment arm, the messages (or "
                 + "holdout records) sent, contacts reached and converted (the goal event, by default order.placed, "
                 + "within the goal window after one), rate, revenue, and each variant's lift over the holdout in "
-                + "percentage points with its 95%% interval. Runs judge conversions with their settings' "
-                + "policies.conversion; give report the same --settings for the goal line and the experiments' arms. "
+                + "percentage points with its 95%% interval. Runs judge conversions by the conversion goal "
+                + "of their settings; give report the same --settings for the goal line and the experiments' arms. "
                 + "JSON gives rates and lifts as fractions. With journeys, also per journey and step the contacts "
                 + "that reached it, wait at it, completed and exited. Compiles nothing."},
         optionListHeading = "%noptions:%n")
