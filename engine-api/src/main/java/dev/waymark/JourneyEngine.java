@@ -68,6 +68,18 @@ public interface JourneyEngine {
     java.util.SortedSet<String> ruleIds();
 
     /**
+     * The rules switched on that do not declare their due times ({@code @dueTimes}), by rule id, each with the
+     * name of the DRL source it came from (the file path given to the builder, or the name given with the DRL
+     * text). While any is on, the engine cannot tell when such a rule could fire next, so every contact is due
+     * at every evaluation: its next wake-up is the evaluation time itself, and no contact is skipped. Empty
+     * when every rule declares its due times — the standard rules all do — and by default. Immutable, sorted
+     * by rule id.
+     */
+    default java.util.SortedMap<String, String> rulesWithoutDueTimes() {
+        return java.util.Collections.emptySortedMap();
+    }
+
+    /**
      * The ids of the journeys (multi-step flows defined as data) this engine runs, switched off ones left
      * out. A journey id is the {@code rule} of its actions. Empty by default.
      */

@@ -49,6 +49,7 @@ public final class Pipeline {
         private String rulesetId;
         private SortedSet<String> ruleIds;
         private WakeUps wakeUps = WakeUps.DECLARED;
+        private java.util.SortedMap<String, String> rulesWithoutDueTimes = Collections.emptySortedMap();
         private boolean rulesReactToOwnActions;
         private boolean skipContactsNotDue = true;
         private int batchSize = 128;
@@ -90,6 +91,21 @@ public final class Pipeline {
         /** Whether contacts may be skipped until their wake-up; default {@link WakeUps#DECLARED}. */
         public Builder wakeUps(WakeUps wakeUps) {
             this.wakeUps = Objects.requireNonNull(wakeUps, "wakeUps");
+            return this;
+        }
+
+        /**
+         * The rules that do not declare their due times, by id, each with the name of the source it came from;
+         * {@link JourneyEngine#rulesWithoutDueTimes()} reports them. Default none. It only informs: whether
+         * contacts are skipped is {@link #wakeUps}'s to say.
+         *
+         * @throws NullPointerException when the map, an id or a source is null
+         */
+        public Builder rulesWithoutDueTimes(java.util.Map<String, String> rules) {
+            java.util.TreeMap<String, String> copy = new java.util.TreeMap<>();
+            Objects.requireNonNull(rules, "rules").forEach((id, source) ->
+                    copy.put(Objects.requireNonNull(id, "rule id"), Objects.requireNonNull(source, "source")));
+            this.rulesWithoutDueTimes = Collections.unmodifiableSortedMap(copy);
             return this;
         }
 
@@ -167,7 +183,7 @@ public final class Pipeline {
                 }
             }
             return new Evaluator(new Evaluator.Config(settings, rules, rulesetId, ruleIds, wakeUps,
-                    rulesReactToOwnActions, skipContactsNotDue, batchSize, renderer, journeys));
+                    rulesReactToOwnActions, skipContactsNotDue, batchSize, renderer, journeys, rulesWithoutDueTimes));
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.drools.base.definitions.rule.impl.RuleImpl;
 import org.drools.kiesession.rulebase.InternalKnowledgeBase;
 import org.drools.kiesession.rulebase.KnowledgeBaseFactory;
 import org.drools.model.Model;
@@ -55,7 +56,7 @@ final class RulesetCompiler {
 
     /** A compiled knowledge base and what the engine needs to know of it. */
     public record CompiledRuleset(InternalKnowledgeBase kieBase, SortedSet<String> ruleIds, boolean alwaysDue,
-                                  String fingerprint) {
+                                  String fingerprint, java.util.SortedMap<String, String> withoutDueTimes) {
     }
 
     /** The DRL of a standard rule, as shipped. */
@@ -147,6 +148,7 @@ final class RulesetCompiler {
             requireRule(id, "policies.experiments." + id, "no rule with this id", rules, journeyIds);
         }
         boolean alwaysDue = false;
+        TreeMap<String, String> withoutDueTimes = new TreeMap<>(); // rule id -> the source it came from
         SortedSet<String> enabled = new TreeSet<>();
         for (Rule rule : rules.values()) {
             if (!settings.enabled(rule.getName())) {
@@ -156,13 +158,16 @@ final class RulesetCompiler {
             enabled.add(rule.getName());
             if (!rule.getMetaData().containsKey(DUE_TIMES)) {
                 alwaysDue = true;
+                withoutDueTimes.put(rule.getName(), rule instanceof RuleImpl r && r.getResource() != null
+                        && r.getResource().getSourcePath() != null ? r.getResource().getSourcePath() : sourceOf(rule, sources));
             }
         }
         List<RuleSource> fingerprinted = new ArrayList<>(sources);
         for (JourneyDefinition j : journeys) {
             fingerprinted.add(new RuleSource("journey:" + j.file(), j.source()));
         }
-        return new CompiledRuleset(kieBase, enabled, alwaysDue, fingerprint(settings, fingerprinted));
+        return new CompiledRuleset(kieBase, enabled, alwaysDue, fingerprint(settings, fingerprinted),
+                java.util.Collections.unmodifiableSortedMap(withoutDueTimes));
     }
 
     /** Both compilers' configuration: the same, or Drools cannot merge their type declarations of {@code Contact}. */

@@ -140,37 +140,35 @@ public final class EngineSetup {
         }
     }
 
-    /** Rule file paths from {@code --rules}, each checked readable. */
-    public static List<Path> ruleFiles(Options o) {
+    /** Rule file paths from {@code --rules}, each checked readable (bad usage naming the first that is not). */
+    public static List<Path> ruleFiles(List<Path> given) {
         List<Path> out = new ArrayList<>();
-        for (String v : o.values("--rules")) {
-            out.add(InputFiles.readableFile("--rules", v));
+        for (Path v : given) {
+            out.add(InputFiles.readableFile("--rules", v.toString()));
         }
         return List.copyOf(out);
     }
 
     /** Journey file paths from {@code --journeys}, each checked readable. */
-    public static List<Path> journeyFiles(Options o) {
+    public static List<Path> journeyFiles(List<Path> given) {
         List<Path> out = new ArrayList<>();
-        for (String v : o.values("--journeys")) {
-            out.add(InputFiles.readableFile("--journeys", v));
+        for (Path v : given) {
+            out.add(InputFiles.readableFile("--journeys", v.toString()));
         }
         return List.copyOf(out);
     }
 
     /** The {@code --settings} file, checked readable (bad usage otherwise), or {@code null} when not given. */
-    public static Path settingsFile(Options o) {
-        String file = o.value("--settings");
-        return file == null ? null : InputFiles.readableFile("--settings", file);
+    public static Path settingsFile(Path given) {
+        return given == null ? null : InputFiles.readableFile("--settings", given.toString());
     }
 
     /**
-     * The folder of {@code --templates} (message templates, SPEC §8), checked to exist; {@code null} when
-     * the option is absent.
+     * The folder of {@code --templates} (message templates), checked to exist; {@code null} when the option
+     * is absent.
      */
-    public static Path templates(Options o) {
-        String dir = o.value("--templates");
-        return dir == null ? null : InputFiles.directory("--templates", dir);
+    public static Path templates(Path given) {
+        return given == null ? null : InputFiles.directory("--templates", given.toString());
     }
 
     static String describe(IOException e) {

@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.ArrayList;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code waymark explain} (SPEC §6): for one contact of a state file or a store ({@code --store}, SPEC §10), its facts, ledger and wake-up, and for
@@ -30,36 +32,71 @@ import java.util.concurrent.CompletableFuture;
  * not hold; invalid input (exit 3) for a line that is not a contact state; exit 4 for a rule file that does
  * not compile.
  */
-public final class ExplainCommand {
+@Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        synopsisHeading = "usage: java -jar waymark.jar ",
+        customSynopsis = {
+            "explain (--state FILE | --store PATH) --contact ID --now INSTANT [--settings FILE]",
+            "        [--rules FILE.drl ...] [--journeys FILE.json ...] [--format text|json]"},
+        header = {
+            "Shows one contact at now: its facts, ledger and wake-up, and for each rule whether it",
+            "would fire and, if not, why. Changes nothing."},
+        description = {"",
+            "Shows one contact of a state file or store at now: its facts, ledger and wake-up, and for each rule "
+                + "whether it would fire and, if not, why (switched off, no consent, withheld by which policy, in the "
+                + "ledger, not due until when, stale, holdout). Changes nothing: the state file or store is only read. "
+                + "Give it the --settings, --rules and --journeys of the runs; for each journey it shows the step and "
+                + "since when, what it waits for until when and the path so far, or why the contact is not in it."},
+        optionListHeading = "%noptions:%n")
+public final class ExplainCommand implements CliCommand {
 
-    static final Map<String, Options.Arity> OPTIONS = Map.of(
-            "--state", Options.Arity.ONE,
-            "--store", Options.Arity.ONE,
-            "--contact", Options.Arity.ONE,
-            "--now", Options.Arity.ONE,
-            "--settings", Options.Arity.ONE,
-            "--rules", Options.Arity.MANY,
-            "--journeys", Options.Arity.MANY,
-            "--format", Options.Arity.ONE);
+    @Option(names = "--state", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
+            description = "the state file the runs keep")
+    Path stateArg;
+
+    @Option(names = "--store", paramLabel = "PATH", converter = OptionTypes.Text.class,
+            description = "the store the runs keep (an SQLite file or a jdbc:postgresql: URL)")
+    String storeArg;
+
+    @Option(names = "--contact", required = true, paramLabel = "ID", converter = OptionTypes.Text.class,
+            description = "the contact to explain")
+    String contactId;
+
+    @Option(names = "--now", required = true, paramLabel = "INSTANT", converter = OptionTypes.InstantValue.class,
+            description = "the time to explain at, e.g. 2026-10-31T18:00:00Z")
+    Instant now;
+
+    @Option(names = "--settings", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
+            description = "the settings of the runs (JSON)")
+    Path settingsArg;
+
+    @Option(names = "--rules", arity = "1..*", paramLabel = "FILE.drl", converter = OptionTypes.PathValue.class,
+            description = "the extra DRL rule files of the runs")
+    List<Path> rulesArgs = new ArrayList<>();
+
+    @Option(names = "--journeys", arity = "1..*", paramLabel = "FILE.json", converter = OptionTypes.PathValue.class,
+            description = "the journey files of the runs")
+    List<Path> journeysArgs = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "text|json", converter = OptionTypes.FormatValue.class,
+            description = "a table for a person (default) or one JSON object")
+    OutputFormat format = OutputFormat.TEXT;
 
     private final PrintStream stdout;
 
     /** An explanation printing to {@code stdout}. */
-    public ExplainCommand(PrintStream stdout) {
+    ExplainCommand(PrintStream stdout) {
         this.stdout = stdout;
     }
 
     /** Explains; returns normally only on success. */
-    public void run(Options o) throws IOException {
-        String stateArg = StateOrStore.source(o, "explain");
-        String contactId = o.required("--contact");
-        Instant now = RunCommand.parseNow(o.required("--now"));
-        OutputFormat format = OutputFormat.of(o);
-        Path stateFile = o.has("--state") ? InputFiles.readableFile("--state", stateArg) : null;
-        String store = o.has("--store") ? StoreAccess.location(stateArg, true) : null;
-        Path settingsFile = EngineSetup.settingsFile(o);
-        List<Path> ruleFiles = EngineSetup.ruleFiles(o);
-        List<Path> journeyFiles = EngineSetup.journeyFiles(o);
+    @Override
+    public void run() throws IOException {
+        String stateName = StateOrStore.source(stateArg, storeArg, "explain");
+        Path stateFile = stateArg != null ? InputFiles.readableFile("--state", stateName) : null;
+        String store = storeArg != null ? StoreAccess.location(stateName, true) : null;
+        Path settingsFile = EngineSetup.settingsFile(settingsArg);
+        List<Path> ruleFiles = EngineSetup.ruleFiles(rulesArgs);
+        List<Path> journeyFiles = EngineSetup.journeyFiles(journeysArgs);
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         // Compiling takes seconds: do it while the state is read. Templates only render bodies, which
@@ -70,7 +107,7 @@ public final class ExplainCommand {
             try (ContactStore s = StoreAccess.open(store)) {
                 state = s.state(contactId).orElse(null);
                 if (state == null) {
-                    throw CliException.usage("explain: --contact: no contact '" + contactId + "' in " + stateArg
+                    throw CliException.usage("explain: --contact: no contact '" + contactId + "' in " + stateName
                             + ", which holds " + String.format(Locale.ROOT, "%,d contacts", s.contacts()));
                 }
             } catch (StoreException e) {
@@ -80,7 +117,7 @@ public final class ExplainCommand {
             TreeMap<String, ContactState> states = StateFile.read(stateFile);
             state = states.get(contactId);
             if (state == null) {
-                throw CliException.usage("explain: --contact: no contact '" + contactId + "' in " + stateArg + ", which holds "
+                throw CliException.usage("explain: --contact: no contact '" + contactId + "' in " + stateName + ", which holds "
                         + count(states));
             }
         }

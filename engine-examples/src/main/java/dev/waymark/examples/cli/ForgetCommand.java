@@ -3,7 +3,8 @@ package dev.waymark.examples.cli;
 import dev.waymark.store.ContactStore;
 import dev.waymark.store.StoreException;
 import java.io.PrintStream;
-import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code waymark forget --store PATH --contact ID} (SPEC §10): erases a contact — its state, pending events,
@@ -11,10 +12,26 @@ import java.util.Map;
  * contact. A contact the store does not hold is bad usage (exit 2) and changes nothing; store failures as
  * {@link StoreAccess} says.
  */
-final class ForgetCommand {
-    static final Map<String, Options.Arity> OPTIONS = Map.of(
-            "--store", Options.Arity.ONE,
-            "--contact", Options.Arity.ONE);
+@Command(name = "forget", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        synopsisHeading = "usage: java -jar waymark.jar ",
+        customSynopsis = {"forget --store PATH --contact ID"},
+        header = {
+            "Erases a contact from a store: its state, ledger, pending events and actions. An event",
+            "for it afterwards starts a new contact. An unknown contact is bad usage."},
+        description = {"",
+            "Erases a contact from a store, in one transaction: its state, ledger, pending events and actions not "
+                + "yet written. An event for it afterwards starts a new contact. A contact the store does not hold "
+                + "is bad usage (exit 2) and changes nothing."},
+        optionListHeading = "%noptions:%n")
+final class ForgetCommand implements CliCommand {
+
+    @Option(names = "--store", required = true, paramLabel = "PATH", converter = OptionTypes.Text.class,
+            description = "the store (an SQLite file or a jdbc:postgresql: URL)")
+    String storeArg;
+
+    @Option(names = "--contact", required = true, paramLabel = "ID", converter = OptionTypes.Text.class,
+            description = "the contact to erase")
+    String contactId;
 
     private final PrintStream stdout;
 
@@ -22,12 +39,12 @@ final class ForgetCommand {
         this.stdout = stdout;
     }
 
-    void run(Options o) {
-        String location = StoreAccess.location(o.required("--store"), true);
-        String contactId = o.required("--contact");
+    @Override
+    public void run() {
+        String location = StoreAccess.location(storeArg, true);
         try (ContactStore store = StoreAccess.open(location)) {
             if (!store.forget(contactId)) {
-                throw CliException.usage("forget: --contact: no contact '" + contactId + "' in " + o.value("--store")
+                throw CliException.usage("forget: --contact: no contact '" + contactId + "' in " + storeArg
                         + "; nothing was changed");
             }
         } catch (StoreException e) {

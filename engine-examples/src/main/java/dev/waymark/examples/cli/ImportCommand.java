@@ -6,18 +6,35 @@ import dev.waymark.store.StoreException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code waymark import --state FILE --store PATH} (SPEC §10): loads a state file into a store (created when
  * absent), in one transaction, replacing the stored state of any contact the file holds. The state file is
  * only read. A file that is not a state file is invalid input (exit 3) and changes nothing.
  */
-final class ImportCommand {
-    static final Map<String, Options.Arity> OPTIONS = Map.of(
-            "--state", Options.Arity.ONE,
-            "--store", Options.Arity.ONE);
+@Command(name = "import", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        synopsisHeading = "usage: java -jar waymark.jar ",
+        customSynopsis = {"import --state FILE --store PATH"},
+        header = {
+            "Loads a state file into a store (created when absent), replacing the contacts the file",
+            "holds; the state file is only read."},
+        description = {"",
+            "Loads a state file into a store (created when absent), in one transaction, replacing the stored state "
+                + "of every contact the file holds. The state file is only read. A file that is not a state file is "
+                + "invalid input (exit 3) and changes nothing."},
+        optionListHeading = "%noptions:%n")
+final class ImportCommand implements CliCommand {
+
+    @Option(names = "--state", required = true, paramLabel = "FILE", converter = OptionTypes.PathValue.class,
+            description = "the state file to load")
+    Path stateArg;
+
+    @Option(names = "--store", required = true, paramLabel = "PATH", converter = OptionTypes.Text.class,
+            description = "the store to load it into (an SQLite file, created when absent, or a jdbc:postgresql: URL)")
+    String storeArg;
 
     private final PrintStream stdout;
 
@@ -25,9 +42,10 @@ final class ImportCommand {
         this.stdout = stdout;
     }
 
-    void run(Options o) throws IOException {
-        Path stateFile = InputFiles.readableFile("--state", o.required("--state"));
-        String location = StoreAccess.location(o.required("--store"), false);
+    @Override
+    public void run() throws IOException {
+        Path stateFile = InputFiles.readableFile("--state", stateArg.toString());
+        String location = StoreAccess.location(storeArg, false);
         TreeMap<String, ContactState> states = StateFile.read(stateFile);
         long n;
         try (ContactStore store = StoreAccess.open(location)) {
@@ -35,8 +53,8 @@ final class ImportCommand {
         } catch (StoreException e) {
             throw StoreAccess.failure(e);
         }
-        stdout.println("imported " + n + (n == 1 ? " contact" : " contacts") + " from " + o.value("--state")
-                + " into " + o.value("--store"));
+        stdout.println("imported " + n + (n == 1 ? " contact" : " contacts") + " from " + stateArg
+                + " into " + storeArg);
         stdout.flush();
     }
 }

@@ -8,10 +8,11 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * The {@code waymark} command line: {@code java -jar waymark.jar run|check|explain|report|forget|import|simulate ...} (SPEC §6).
+ * The {@code waymark} command line: {@code java -jar waymark.jar run|check|explain|report|forget|import|simulate ...}.
+ * {@link Cli} parses the arguments (picocli) and prints help and the version; this class maps what a command
+ * throws to the exit code.
  *
  * <p>Every failure ends as one or more {@code waymark: ...} lines on stderr and an {@link ExitStatus};
  * a stack trace is printed only for an unexpected error and only when the environment variable
@@ -26,7 +27,7 @@ public final class Main {
         // Actions go straight to file descriptor 1: unlike System.out, a write error (a closed pipe) is seen.
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        int code = execute(args, System.in, stdout, stderr, System.getenv("WAYMARK_DEBUG") != null);
+        int code = execute(args, System.in, stdout, stderr, System.getenv("WAYMARK_DEBUG") != null, Terminal.ofProcess());
         stderr.flush();
         System.exit(code);
     }
@@ -37,9 +38,16 @@ public final class Main {
      * @param debug whether to print the stack trace of an unexpected error
      */
     public static int execute(String[] args, InputStream stdin, OutputStream stdout, PrintStream stderr, boolean debug) {
+        // The streams are the caller's, not the process's: no terminal, so no progress line.
+        return execute(args, stdin, stdout, stderr, debug, Terminal.NONE);
+    }
+
+    /** As {@link #execute(String[], InputStream, OutputStream, PrintStream, boolean)}, told which streams are terminals. */
+    static int execute(String[] args, InputStream stdin, OutputStream stdout, PrintStream stderr, boolean debug,
+                       Terminal terminal) {
         PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
         try {
-            dispatch(Arrays.asList(args), stdin, stdout, out, stderr);
+            new Cli(stdin, stdout, out, stderr, terminal).run(Arrays.asList(args));
             out.flush();
             if (out.checkError()) {
                 throw new IOException("cannot write to standard output");
@@ -69,35 +77,5 @@ public final class Main {
             }
             return ExitStatus.FAILURE.code();
         }
-    }
-
-    private static void dispatch(List<String> args, InputStream stdin, OutputStream stdout, PrintStream out,
-                                 PrintStream stderr) throws IOException {
-        if (args.isEmpty()) {
-            stderr.print(Usage.TEXT);
-            throw CliException.usage("no command given");
-        }
-        String command = args.get(0);
-        List<String> rest = args.subList(1, args.size());
-        if (isHelp(command) || rest.contains("--help") || rest.contains("-h")) {
-            out.print(Usage.TEXT);
-            return;
-        }
-        switch (command) {
-            case "run" -> new RunCommand(stdin, stdout, stderr).run(Options.parse("run", rest, RunCommand.OPTIONS));
-            case "check" -> new CheckCommand(out).run(Options.parse("check", rest, CheckCommand.OPTIONS));
-            case "simulate" -> new SimulateCommand(out, stderr)
-                    .run(Options.parse("simulate", rest, SimulateCommand.OPTIONS));
-            case "explain" -> new ExplainCommand(out).run(Options.parse("explain", rest, ExplainCommand.OPTIONS));
-            case "report" -> new ReportCommand(out).run(Options.parse("report", rest, ReportCommand.OPTIONS));
-            case "forget" -> new ForgetCommand(out).run(Options.parse("forget", rest, ForgetCommand.OPTIONS));
-            case "import" -> new ImportCommand(out).run(Options.parse("import", rest, ImportCommand.OPTIONS));
-            default -> throw CliException.usage("unknown command '" + command
-                    + "' (commands: run, check, explain, report, forget, import, simulate; see waymark --help)");
-        }
-    }
-
-    private static boolean isHelp(String arg) {
-        return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
     }
 }

@@ -9,7 +9,8 @@ import dev.waymark.store.StoreException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code waymark report} (SPEC §6, §7): the conversion report of the contacts in a state file or a store, per rule and
@@ -20,28 +21,53 @@ import java.util.Map;
  * <p>Errors: a missing or unreadable file, bad settings or an unknown {@code --format} are bad usage (exit
  * 2); a line that is not a contact state is invalid input (exit 3) naming the line.
  */
-public final class ReportCommand {
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        synopsisHeading = "usage: java -jar waymark.jar ",
+        customSynopsis = {"report (--state FILE | --store PATH) [--settings FILE] [--format text|json]"},
+        header = {
+            "Prints the conversion report: per rule and experiment arm, messages, contacts reached and",
+            "converted, rate, revenue and each variant's lift over the holdout. Compiles nothing."},
+        description = {"",
+            "Prints the conversion report of a state file or store: per rule and experiment arm, the messages (or "
+                + "holdout records) sent, contacts reached and converted (the goal event, by default order.placed, "
+                + "within the goal window after one), rate, revenue, and each variant's lift over the holdout in "
+                + "percentage points with its 95%% interval. Runs judge conversions by the conversion goal "
+                + "of their settings; give report the same --settings for the goal line and the experiments' arms. "
+                + "JSON gives rates and lifts as fractions. With journeys, also per journey and step the contacts "
+                + "that reached it, wait at it, completed and exited. Compiles nothing."},
+        optionListHeading = "%noptions:%n")
+public final class ReportCommand implements CliCommand {
 
-    static final Map<String, Options.Arity> OPTIONS = Map.of(
-            "--state", Options.Arity.ONE,
-            "--store", Options.Arity.ONE,
-            "--settings", Options.Arity.ONE,
-            "--format", Options.Arity.ONE);
+    @Option(names = "--state", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
+            description = "the state file the runs keep")
+    Path stateArg;
+
+    @Option(names = "--store", paramLabel = "PATH", converter = OptionTypes.Text.class,
+            description = "the store the runs keep (an SQLite file or a jdbc:postgresql: URL)")
+    String storeArg;
+
+    @Option(names = "--settings", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
+            description = "the settings of the runs: the goal and the experiments' arms")
+    Path settingsArg;
+
+    @Option(names = "--format", paramLabel = "text|json", converter = OptionTypes.FormatValue.class,
+            description = "a table for a person (default) or one JSON object")
+    OutputFormat format = OutputFormat.TEXT;
 
     private final PrintStream stdout;
 
     /** A report printing to {@code stdout}. */
-    public ReportCommand(PrintStream stdout) {
+    ReportCommand(PrintStream stdout) {
         this.stdout = stdout;
     }
 
     /** Reports; returns normally only on success. */
-    public void run(Options o) throws IOException {
-        String stateArg = StateOrStore.source(o, "report");
-        OutputFormat format = OutputFormat.of(o);
-        Path stateFile = o.has("--state") ? InputFiles.readableFile("--state", stateArg) : null;
-        String store = o.has("--store") ? StoreAccess.location(stateArg, true) : null;
-        Path settingsFile = EngineSetup.settingsFile(o);
+    @Override
+    public void run() throws IOException {
+        String stateName = StateOrStore.source(stateArg, storeArg, "report");
+        Path stateFile = stateArg != null ? InputFiles.readableFile("--state", stateName) : null;
+        String store = storeArg != null ? StoreAccess.location(stateName, true) : null;
+        Path settingsFile = EngineSetup.settingsFile(settingsArg);
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         ConversionReport report;

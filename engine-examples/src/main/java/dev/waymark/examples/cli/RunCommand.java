@@ -26,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -34,6 +33,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code waymark run} (SPEC §6): reads events and the previous state, evaluates every contact at
@@ -51,20 +52,72 @@ import java.util.concurrent.atomic.AtomicReference;
  * counted in the summary. With {@code --store} instead of {@code --state}, {@link StoreRun} does steps 3 and 4
  * on the contact store (SPEC §10).
  */
-public final class RunCommand {
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        synopsisHeading = "usage: java -jar waymark.jar ",
+        customSynopsis = {
+            "run --events FILE|- --now INSTANT [--settings FILE] [--rules FILE.drl ...]",
+            "    [--journeys FILE.json ...] [--state FILE | --store PATH] [--out FILE] [--lenient]",
+            "    [--templates DIR] [--progress]"},
+        header = {
+            "Applies the events with at <= now, evaluates the standard rules and any --rules at now,",
+            "writes the actions as JSONL (stdout by default) and a one-line summary to stderr."},
+        description = {"",
+            "Applies the events with at <= now, evaluates the standard rules, any --rules and --journeys at now, "
+                + "writes the actions as JSONL (stdout, or --out FILE) and a one-line summary to stderr that says "
+                + "how many actions went where. Bad event lines are all reported with their line number: without "
+                + "--lenient nothing is written (exit 3). An event more than 7 days older than its contact's newest "
+                + "applied event is late: not applied, reported with its line, counted in the summary. On a "
+                + "terminal, stderr shows progress while the contacts are evaluated."},
+        optionListHeading = "%noptions:%n")
+public final class RunCommand implements CliCommand {
 
-    static final Map<String, Options.Arity> OPTIONS = Map.ofEntries(
-            Map.entry("--events", Options.Arity.ONE),
-            Map.entry("--now", Options.Arity.ONE),
-            Map.entry("--settings", Options.Arity.ONE),
-            Map.entry("--rules", Options.Arity.MANY),
-            Map.entry("--journeys", Options.Arity.MANY),
-            Map.entry("--state", Options.Arity.ONE),
-            Map.entry("--store", Options.Arity.ONE),
-            Map.entry("--out", Options.Arity.ONE),
-            Map.entry("--lenient", Options.Arity.FLAG),
-            Map.entry("--templates", Options.Arity.ONE),
-            Map.entry("--progress", Options.Arity.FLAG));
+    @Option(names = "--events", required = true, paramLabel = "FILE|-", converter = OptionTypes.PathValue.class,
+            description = "events, one JSON object per line; - reads stdin")
+    Path eventsArg;
+
+    @Option(names = "--now", required = true, paramLabel = "INSTANT", converter = OptionTypes.InstantValue.class,
+            description = "evaluation time, e.g. 2026-10-31T18:00:00Z")
+    Instant now;
+
+    @Option(names = "--settings", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
+            description = "rule switches, parameters and policies (JSON)")
+    Path settingsArg;
+
+    @Option(names = "--rules", arity = "1..*", paramLabel = "FILE.drl", converter = OptionTypes.PathValue.class,
+            description = "extra DRL rule files beside the standard rules")
+    List<Path> rulesArgs = new ArrayList<>();
+
+    @Option(names = "--journeys", arity = "1..*", paramLabel = "FILE.json", converter = OptionTypes.PathValue.class,
+            description = "journeys: multi-step flows, one JSON file each, advanced after the rules fire (their id is the actions' rule)")
+    List<Path> journeysArgs = new ArrayList<>();
+
+    @Option(names = "--state", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
+            description = "contacts and their ledgers: read if it exists, replaced atomically after a successful run, "
+                    + "so a later run with newer events goes on from there and repeats no action")
+    Path stateArg;
+
+    @Option(names = "--store", paramLabel = "PATH", converter = OptionTypes.Text.class,
+            description = "contacts in a store instead of --state: an SQLite file (created when absent) or a "
+                    + "jdbc:postgresql: URL (user and password from the URL or WAYMARK_STORE_USER / "
+                    + "WAYMARK_STORE_PASSWORD). Evaluates only the contacts due, commits each batch with its actions, "
+                    + "then writes the actions not yet written (a killed run's first); emits what --state would")
+    String storeArg;
+
+    @Option(names = "--out", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
+            description = "write the actions to FILE (replaced atomically) instead of stdout; the summary names it")
+    Path outArg;
+
+    @Option(names = "--lenient", description = "report and skip bad event lines instead of failing")
+    boolean lenient;
+
+    @Option(names = "--templates", paramLabel = "DIR", converter = OptionTypes.PathValue.class,
+            description = "MVEL message templates: T.mvel renders the body (and a first \"Subject:\" line the subject) "
+                    + "of messages with template T")
+    Path templatesArg;
+
+    @Option(names = "--progress", description = "a progress line on stderr every second even when stderr is no "
+            + "terminal (on a terminal one line is redrawn anyway)")
+    boolean progressAsked;
 
     /** Most rule failures listed one by one; the rest are counted. */
     private static final int FAILURES_SHOWN = 20;
@@ -72,39 +125,45 @@ public final class RunCommand {
     private final InputStream stdin;
     private final OutputStream stdout;
     private final PrintStream stderr;
+    private final Terminal terminal;
 
-    /** A run reading {@code -} from {@code stdin}, writing actions to {@code stdout} and messages to {@code stderr}. */
-    public RunCommand(InputStream stdin, OutputStream stdout, PrintStream stderr) {
+    /**
+     * A run reading {@code -} from {@code stdin}, writing actions to {@code stdout} and messages to {@code stderr};
+     * {@code terminal} says which of them a person watches (progress is drawn only on a terminal).
+     */
+    RunCommand(InputStream stdin, OutputStream stdout, PrintStream stderr, Terminal terminal) {
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
+        this.terminal = terminal;
     }
 
     /** Runs with the parsed options; returns normally only on success. */
-    public void run(Options o) throws IOException {
+    @Override
+    public void run() throws IOException {
         // 1. Everything a person can get wrong on the command line, before any work.
-        String eventsArg = o.required("--events");
-        Instant now = parseNow(o.required("--now"));
-        Path eventsFile = eventsArg.equals("-") ? null : InputFiles.readableFile("--events", eventsArg);
-        Path settingsFile = EngineSetup.settingsFile(o);
-        List<Path> ruleFiles = EngineSetup.ruleFiles(o);
-        List<Path> journeyFiles = EngineSetup.journeyFiles(o);
-        if (o.has("--state") && o.has("--store")) {
+        String eventsName = eventsArg.toString();
+        Path eventsFile = eventsName.equals("-") ? null : InputFiles.readableFile("--events", eventsName);
+        Path settingsFile = EngineSetup.settingsFile(settingsArg);
+        List<Path> ruleFiles = EngineSetup.ruleFiles(rulesArgs);
+        List<Path> journeyFiles = EngineSetup.journeyFiles(journeysArgs);
+        if (stateArg != null && storeArg != null) {
             throw CliException.usage("run: --state and --store are mutually exclusive (give one)");
         }
-        Path stateFile = o.has("--state") ? InputFiles.writableFile("--state", o.value("--state"), true) : null;
-        String store = o.has("--store") ? StoreAccess.location(o.value("--store"), false) : null;
-        Path outFile = o.has("--out") ? InputFiles.writableFile("--out", o.value("--out"), false) : null;
-        Path templates = EngineSetup.templates(o);
-        boolean lenient = o.has("--lenient");
-        Progress progress = Progress.of(o.has("--progress"), stderr);
+        Path stateFile = stateArg != null ? InputFiles.writableFile("--state", stateArg.toString(), true) : null;
+        String store = storeArg != null ? StoreAccess.location(storeArg, false) : null;
+        Path outFile = outArg != null ? InputFiles.writableFile("--out", outArg.toString(), false) : null;
+        Path templates = EngineSetup.templates(templatesArg);
+        // A line redrawn on stderr would tangle with actions scrolling past on the same terminal.
+        Progress progress = Progress.of(progressAsked, terminal.stderr() && !(outFile == null && terminal.stdout()), stderr);
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         // 2. Compiling takes seconds: do it while the input is read.
         CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, journeyFiles, templates, settingsFile);
 
-        String source = eventsFile == null ? "stdin" : eventsArg;
-        NumberedEvents lines = readEvents(eventsFile);
+        String source = eventsFile == null ? "stdin" : eventsName;
+        NumberedEvents lines = readEvents(eventsFile, progress);
+        progress.done();
         for (InvalidEventException e : lines.errors()) {
             stderr.println("waymark: " + source + ": " + e.getMessage() + (lenient ? " (skipped)" : ""));
         }
@@ -116,7 +175,7 @@ public final class RunCommand {
                     + " (fix them, or pass --lenient to skip them)");
         }
         if (store != null) {
-            new StoreRun(stdout, stderr, progress).run(store, source, lines, engine, now, outFile, templates != null);
+            new StoreRun(stdout, stderr, progress, terminal).run(store, source, lines, engine, now, outFile, templates != null);
             return;
         }
         TreeMap<String, ContactState> states = StateFile.read(stateFile);
@@ -178,10 +237,23 @@ public final class RunCommand {
                     : "kept in the state file until a run reaches them"));
         }
         stderr.println("waymark: " + lines.events().size() + " events, " + summary.contacts() + " contacts, "
-                + summary.actions() + " actions, " + lines.errors().size() + " rejected lines, "
+                + summary.actions() + " actions" + destination(outFile) + ", " + lines.errors().size() + " rejected lines, "
                 + failures.size() + " rule failures"
                 + (templates == null ? "" : ", " + templateFailures.size() + " template failures")
                 + ", " + late.size() + " late events");
+        floodHint(stderr, terminal, outFile, summary.actions());
+    }
+
+    /** Where the summary says the actions went: nothing for stdout (they are right there), else the file. */
+    static String destination(Path outFile) {
+        return outFile == null ? "" : " written to " + outFile;
+    }
+
+    /** Actions that scrolled past on a terminal bury the summary: say how to keep them in a file instead. */
+    static void floodHint(PrintStream stderr, Terminal terminal, Path outFile, long actions) {
+        if (outFile == null && terminal.stdout() && actions > 100) {
+            stderr.println("waymark: the " + actions + " actions went to the terminal; --out FILE writes them to a file");
+        }
     }
 
     /** Reports each late event with its line, then the rule and template failures (the first ones one by one). */
@@ -227,14 +299,6 @@ public final class RunCommand {
         }, Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
-    static Instant parseNow(String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw CliException.usage("--now: '" + value + "' is not an ISO-8601 instant like 2026-11-20T10:00:00Z");
-        }
-    }
-
     /**
      * The valid events of an input with the 1-based line of each, and one error per bad line (blank lines
      * skipped), as {@link WaymarkJson#readEvents} reads them.
@@ -242,7 +306,7 @@ public final class RunCommand {
     record NumberedEvents(List<Event> events, List<Integer> lines, List<InvalidEventException> errors) {
     }
 
-    private NumberedEvents readEvents(Path file) throws IOException {
+    private NumberedEvents readEvents(Path file, Progress progress) throws IOException {
         // InputStreamReader replaces malformed UTF-8 instead of failing the whole input; the line then
         // fails (or passes) JSON validation on its own.
         try (InputStream in = file == null ? new NonClosing(stdin) : Files.newInputStream(file);
@@ -254,6 +318,9 @@ public final class RunCommand {
             int number = 0;
             while ((line = reader.readLine()) != null) {
                 number++;
+                if ((number & 0x3fff) == 0) {
+                    progress.read(number);
+                }
                 if (line.isBlank()) {
                     continue;
                 }

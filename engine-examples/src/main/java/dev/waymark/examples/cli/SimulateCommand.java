@@ -13,23 +13,56 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.ArrayList;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code waymark simulate}: runs the synthetic shop of {@link Simulator} through the standard rules and the
  * bundled {@code back-in-stock} rule, then prints the funnel report (and writes it as HTML with
  * {@code --html}). The same options and seed give a byte-identical report. A progress bar goes to stderr
- * for long runs, except when the environment says {@code CI=true}.
+ * for long runs only when stderr is a terminal (and the environment does not say {@code CI=true}): piped or
+ * logged, stderr holds only the closing summary line.
  */
-public final class SimulateCommand {
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        synopsisHeading = "usage: java -jar waymark.jar ",
+        customSynopsis = {
+            "simulate --contacts N --days D [--seed S] [--html FILE] [--settings FILE]",
+            "         [--journeys FILE.json ...]"},
+        header = {
+            "Runs a synthetic shop hour by hour through the engine and prints a funnel report with",
+            "the conversion report; --html FILE also writes it as one HTML page."},
+        description = {"",
+            "Runs a synthetic shop hour by hour through the engine (standard rules plus the bundled back-in-stock "
+                + "rule), with the engine's messages feeding back into what the shoppers do, and prints a funnel "
+                + "report with the conversion report. --html FILE also writes it as one self-contained HTML page. "
+                + "The same seed gives the same report. On a terminal, stderr shows a progress bar."},
+        optionListHeading = "%noptions:%n")
+public final class SimulateCommand implements CliCommand {
 
-    static final Map<String, Options.Arity> OPTIONS = Map.of(
-            "--contacts", Options.Arity.ONE,
-            "--days", Options.Arity.ONE,
-            "--seed", Options.Arity.ONE,
-            "--html", Options.Arity.ONE,
-            "--settings", Options.Arity.ONE,
-            "--journeys", Options.Arity.MANY);
+    @Option(names = "--contacts", required = true, paramLabel = "N", converter = OptionTypes.WholeNumber.class,
+            description = "shoppers to simulate, 1 to 1000000")
+    long contactsArg;
+
+    @Option(names = "--days", required = true, paramLabel = "D", converter = OptionTypes.WholeNumber.class,
+            description = "days to simulate, 1 to 3650")
+    long daysArg;
+
+    @Option(names = "--seed", paramLabel = "S", converter = OptionTypes.WholeNumber.class,
+            description = "the random seed (default 1): the same seed gives the same report")
+    long seed = 1L;
+
+    @Option(names = "--html", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
+            description = "also write the report as one self-contained HTML page")
+    Path htmlArg;
+
+    @Option(names = "--settings", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
+            description = "rule switches, parameters and policies (JSON)")
+    Path settingsArg;
+
+    @Option(names = "--journeys", arity = "1..*", paramLabel = "FILE.json", converter = OptionTypes.PathValue.class,
+            description = "journeys to run beside the rules, one JSON file each")
+    List<Path> journeysArgs = new ArrayList<>();
 
     /** The custom rule the simulated shop runs beside the standard ones (samples/back-in-stock.drl). */
     public static final String BACK_IN_STOCK = "dev/waymark/examples/rules/back-in-stock.drl";
@@ -41,27 +74,32 @@ public final class SimulateCommand {
 
     private final PrintStream stdout;
     private final PrintStream stderr;
+    private final Terminal terminal;
 
-    /** A simulation printing its report to {@code stdout} and progress to {@code stderr}. */
-    public SimulateCommand(PrintStream stdout, PrintStream stderr) {
+    /**
+     * A simulation printing its report to {@code stdout} and, when {@code terminal} says stderr is one, its
+     * progress to {@code stderr}.
+     */
+    SimulateCommand(PrintStream stdout, PrintStream stderr, Terminal terminal) {
         this.stdout = stdout;
         this.stderr = stderr;
+        this.terminal = terminal;
     }
 
     /** Simulates and reports; returns normally only on success. */
-    public void run(Options o) throws IOException {
-        int contacts = (int) number(o, "--contacts", o.required("--contacts"), 1, MAX_CONTACTS);
-        int days = (int) number(o, "--days", o.required("--days"), 1, MAX_DAYS);
-        long seed = o.has("--seed") ? number(o, "--seed", o.value("--seed"), Long.MIN_VALUE, Long.MAX_VALUE) : 1L;
-        Path html = o.has("--html") ? InputFiles.writableFile("--html", o.value("--html"), false) : null;
-        Path settingsFile = EngineSetup.settingsFile(o);
+    @Override
+    public void run() throws IOException {
+        int contacts = (int) within("--contacts", contactsArg, 1, MAX_CONTACTS);
+        int days = (int) within("--days", daysArg, 1, MAX_DAYS);
+        Path html = htmlArg != null ? InputFiles.writableFile("--html", htmlArg.toString(), false) : null;
+        Path settingsFile = EngineSetup.settingsFile(settingsArg);
         Settings settings = EngineSetup.readSettings(settingsFile);
-        List<java.nio.file.Path> journeyFiles = EngineSetup.journeyFiles(o);
+        List<Path> journeyFiles = EngineSetup.journeyFiles(journeysArgs);
 
         JourneyEngine engine;
         try {
             Waymark.Builder builder = Waymark.builder().settings(settings).rulesFromClasspath(BACK_IN_STOCK);
-            for (java.nio.file.Path p : journeyFiles) {
+            for (Path p : journeyFiles) {
                 try {
                     builder.journeys(p);
                 } catch (RuleCompilationException e) {
@@ -77,7 +115,7 @@ public final class SimulateCommand {
             throw new CliException(ExitStatus.USAGE, List.of((settingsFile == null ? "" : settingsFile + ": ") + e.getMessage()), e);
         }
 
-        boolean showProgress = !"true".equalsIgnoreCase(System.getenv("CI")) && (long) contacts * days >= PROGRESS_FROM;
+        boolean showProgress = showsProgress(terminal, System.getenv("CI"), (long) contacts * days);
         ProgressBar bar = showProgress ? new ProgressBar(stderr) : null;
         SimulationReport report = new Simulator(engine, Math.max(1, Runtime.getRuntime().availableProcessors()))
                 .run(contacts, days, seed, bar == null ? null : bar::hours);
@@ -95,17 +133,19 @@ public final class SimulateCommand {
                 + (html == null ? "" : "; HTML report in " + html));
     }
 
-    private static long number(Options o, String option, String value, long min, long max) {
-        long n;
-        try {
-            n = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw CliException.usage(o.command() + ": " + option + ": '" + value + "' is not a whole number");
-        }
+    private static long within(String option, long n, long min, long max) {
         if (n < min || n > max) {
-            throw CliException.usage(o.command() + ": " + option + " must be from " + min + " to " + max + ", was " + n);
+            throw CliException.usage("simulate: " + option + " must be from " + min + " to " + max + ", was " + n);
         }
         return n;
+    }
+
+    /**
+     * Whether the bar is drawn: only on a terminal — a bar of carriage returns is noise in a pipe or a log —
+     * not under CI, and only for runs long enough to need one.
+     */
+    static boolean showsProgress(Terminal terminal, String ci, long contactDays) {
+        return terminal.stderr() && !"true".equalsIgnoreCase(ci) && contactDays >= PROGRESS_FROM;
     }
 
     /** A one-line bar redrawn with carriage returns, at most once per percent. */

@@ -6,13 +6,13 @@ final class StateOrStore {
     }
 
     /** The value of whichever was given; both or neither is bad usage. */
-    static String source(Options o, String command) {
-        if (o.has("--state") && o.has("--store")) {
+    static String source(java.nio.file.Path state, String store, String command) {
+        if (state != null && store != null) {
             throw CliException.usage(command + ": --state and --store are mutually exclusive (give one)");
         }
-        if (!o.has("--state") && !o.has("--store")) {
-            throw CliException.usage(command + ": --state FILE or --store PATH is required (see waymark --help)");
+        if (state == null && store == null) {
+            throw CliException.usage(command + ": --state FILE or --store PATH is required (see waymark " + command + " --help)");
         }
-        return o.has("--state") ? o.value("--state") : o.value("--store");
+        return state != null ? state.toString() : store;
     }
 }

@@ -27,11 +27,13 @@ final class StoreRun {
     private final OutputStream stdout;
     private final PrintStream stderr;
     private final Progress progress;
+    private final Terminal terminal;
 
-    StoreRun(OutputStream stdout, PrintStream stderr, Progress progress) {
+    StoreRun(OutputStream stdout, PrintStream stderr, Progress progress, Terminal terminal) {
         this.stdout = stdout;
         this.stderr = stderr;
         this.progress = progress;
+        this.terminal = terminal;
     }
 
     void run(String location, String source, RunCommand.NumberedEvents lines, CompletableFuture<JourneyEngine> engine,
@@ -57,10 +59,11 @@ final class StoreRun {
         }
         long earlier = written - pass.actions();
         stderr.println("waymark: " + lines.events().size() + " events, " + pass.due() + " contacts due, "
-                + written + " actions" + (earlier > 0 ? " (" + earlier + " committed by an earlier run)" : "") + ", "
+                + written + " actions" + RunCommand.destination(outFile) + (earlier > 0 ? " (" + earlier + " committed by an earlier run)" : "") + ", "
                 + lines.errors().size() + " rejected lines, " + pass.failures().size() + " rule failures"
                 + (templates ? ", " + pass.templateFailures().size() + " template failures" : "")
                 + ", " + pass.late().size() + " late events");
+        RunCommand.floodHint(stderr, terminal, outFile, written);
     }
 
     private long relay(ContactStore store, Instant now, Path outFile) throws IOException {

@@ -51,14 +51,15 @@ public final class HtmlReport {
         h.append("<p class=\"meta\">rules (").append(r.rules().size()).append("): ").append(esc(String.join(", ", r.rules()))).append("</p>\n");
 
         h.append("<div class=\"kpis\">\n");
-        kpi(h, TextReport.num(r.visits()), "visits");
-        kpi(h, TextReport.num(r.orders()), "orders");
-        kpi(h, TextReport.money(r.revenue()), "revenue");
-        kpi(h, TextReport.num(r.totalEvents()), "events fed");
-        kpi(h, TextReport.num(r.evaluations()), "contact evaluations");
-        kpi(h, TextReport.num(r.totalActions()), "actions");
+        kpi(h, TextReport.num(r.visits()), "visits (shopping sessions)");
+        kpi(h, TextReport.num(r.orders()), "orders placed during the run");
+        kpi(h, TextReport.money(r.revenue()), "revenue of those orders");
+        kpi(h, TextReport.num(r.totalEvents()), "events fed (history and run)");
+        kpi(h, TextReport.num(r.evaluations()), "contact evaluations (contacts due, hourly)");
+        kpi(h, TextReport.num(r.totalActions()), "actions emitted");
         kpi(h, TextReport.num(r.ruleFailures()), "rule failures");
         h.append("</div>\n");
+        note(h, TextReport.historyNote(r, r.historyEvents().getOrDefault("order.placed", 0L)));
 
         h.append("<h2>Contacts per stage (at the end)</h2>\n");
         List<Bar> stages = new ArrayList<>();
@@ -73,14 +74,14 @@ public final class HtmlReport {
         List<Bar> rules = new ArrayList<>();
         perRule.forEach((rule, n) -> rules.add(new Bar(rule, n, "")));
         chart(h, "Actions per rule", rules);
-        h.append("<table>\n<tr><th>rule</th><th class=\"l\">type</th><th>count</th></tr>\n");
+        h.append("<table>\n<tr><th>rule</th><th class=\"l\">type</th><th>actions</th></tr>\n");
         for (ActionCount a : r.actions()) {
             h.append("<tr><td>").append(esc(a.rule())).append("</td><td class=\"l\">").append(esc(a.type())).append("</td><td>")
                     .append(TextReport.num(a.count())).append("</td></tr>\n");
         }
         h.append("<tr><th>total</th><th></th><th>").append(TextReport.num(r.totalActions())).append("</th></tr>\n</table>\n");
 
-        h.append("<h2>Messages</h2>\n<p class=\"meta\">converted: the contact ordered within 72 hours of the message</p>\n");
+        h.append("<h2>Messages</h2>\n<p class=\"meta\">per message, as the shop saw them</p>\n");
         h.append("<table>\n<tr><th>rule</th><th>sent</th><th>opened</th><th>converted</th><th>rate</th><th>revenue</th></tr>\n");
         List<Bar> rates = new ArrayList<>();
         for (MessageOutcome m : r.messages()) {
@@ -92,9 +93,11 @@ public final class HtmlReport {
                     TextReport.pct(m.converted(), m.sent())));
         }
         h.append("</table>\n");
-        chartScaled(h, "Conversion rate per message rule", rates, 1000);
+        note(h, TextReport.messagesNote(r));
+        chartScaled(h, "Conversion rate per message (converted messages of those sent)", rates, 1000);
 
         conversion(h, r.conversion());
+        note(h, TextReport.conversionNote(r));
 
         Carts c = r.carts();
         long notReminded = c.abandoned() - c.reminded();
@@ -112,16 +115,22 @@ public final class HtmlReport {
                 new Bar("first purchase", r.firstPurchases(), ""),
                 new Bar("second purchase", r.secondPurchases(), TextReport.pct(r.secondPurchases(), r.firstPurchases()))));
 
-        h.append("<h2>Events fed, by type</h2>\n<table>\n<tr><th>type</th><th>events</th></tr>\n");
+        h.append("<h2>Events fed, by type</h2>\n<table>\n<tr><th>type</th><th>history</th><th>run</th><th>all</th></tr>\n");
+        Map<String, Long> run = r.runEvents();
         r.events().forEach((type, n) -> h.append("<tr><td>").append(esc(type)).append("</td><td>")
+                .append(TextReport.num(r.historyEvents().getOrDefault(type, 0L))).append("</td><td>")
+                .append(TextReport.num(run.get(type))).append("</td><td>")
                 .append(TextReport.num(n)).append("</td></tr>\n"));
-        h.append("</table>\n</body>\n</html>\n");
+        h.append("</table>\n");
+        note(h, List.of("history: the returning customers' sign-ups, visits and orders from before " + r.start()
+                + ", fed when the engine is switched on; run: what the shop did during the run."));
+        h.append("</body>\n</html>\n");
         return h.toString();
     }
 
     /** The engine's conversion report (SPEC §7): a table with the cells of {@code waymark report}, and a chart of the rates. */
     private static void conversion(StringBuilder h, ConversionReport c) {
-        h.append("<h2>Conversion</h2>\n<p class=\"meta\">as the engine counts it: contacts reached by a rule's messages")
+        h.append("<h2>Conversion</h2>\n<p class=\"meta\">per contact, as the engine and waymark report count it: contacts reached by a rule's messages")
                 .append(" (or holdout records) and converted, goal ").append(esc(ConversionText.goal(c.goal()))).append("</p>\n");
         if (c.rows().isEmpty()) {
             h.append("<p>No messages or holdout records yet: nothing has had a chance to convert.</p>\n");
@@ -240,6 +249,11 @@ public final class HtmlReport {
         h.append("<p class=\"meta\">Grey dashed bars: the holdout, whose messages were recorded but not sent; the dashed")
                 .append(" line marks its rate. A variant's whisker spans the holdout rate plus the 95% interval of its lift:")
                 .append(" when it crosses the dashed line, the lift is not clear of zero.</p>\n");
+    }
+
+    /** Lines of a note under a table: one paragraph. */
+    private static void note(StringBuilder h, List<String> lines) {
+        h.append("<p class=\"meta\">").append(esc(String.join(" ", lines))).append("</p>\n");
     }
 
     private static void kpi(StringBuilder h, String value, String label) {

@@ -45,8 +45,18 @@ public final class Shop {
      * @param hours          how long the run lasts, in hours
      * @param returningShare share of contacts who are customers from before the start, with an order history
      * @param abandonAfter   how long a cart must sit untouched to count as abandoned (the abandoned-cart delay)
+     * @param conversionWindow how long after a message an order counts as its conversion: the engine's goal
+     *                       window ({@code policies.conversion.hours}), so that the shop's tally of messages
+     *                       and the engine's conversion report judge an order alike
      */
-    public record Config(int contacts, Instant start, int hours, double returningShare, Duration abandonAfter) {
+    public record Config(int contacts, Instant start, int hours, double returningShare, Duration abandonAfter,
+                         Duration conversionWindow) {
+
+        /** A shop counting an order within the engine's default goal window, 72 hours, as a conversion. */
+        public Config(int contacts, Instant start, int hours, double returningShare, Duration abandonAfter) {
+            this(contacts, start, hours, returningShare, abandonAfter, Duration.ofHours(72));
+        }
+
         public Config {
             if (contacts < 1) {
                 throw new IllegalArgumentException("contacts must be >= 1, was " + contacts);
@@ -56,6 +66,7 @@ public final class Shop {
             }
             Objects.requireNonNull(start, "start");
             Objects.requireNonNull(abandonAfter, "abandonAfter");
+            Objects.requireNonNull(conversionWindow, "conversionWindow");
         }
 
         /** The end of the run. */
@@ -230,9 +241,7 @@ public final class Shop {
                 // Each triggered message is its own campaign at the email provider, as a host would report it.
                 String campaign = "wm-" + a.rule() + "-" + a.id().substring(0, 8);
                 emit(s, "email.sent", at.plusSeconds(rnd.nextLong(30, 600)), Map.of("campaignId", campaign));
-                Sent sent = new Sent(a.rule(), at);
-                s.sends.add(sent);
-                stats.message(a.rule()).sent++;
+                sent(s, a.rule(), at);
                 double open = Math.min(0.95, s.openRate * (template.startsWith("welcome") || kind.equals("abandoned-cart") ? 1.5 : 1.1));
                 if (rnd.nextDouble() < open) {
                     Object orderId = a.params().get("orderId");
@@ -244,8 +253,9 @@ public final class Shop {
                 }
             }
             case "sms.send" -> {
-                // A text is read but not tracked: it only nudges a shopper with a cart to come back for it.
-                stats.message(a.rule()).sent++;
+                // A text is read but not tracked: it only nudges a shopper with a cart to come back for it. It
+                // converts like an email, as the engine counts every message.
+                sent(s, a.rule(), at);
                 if (kind.equals("abandoned-cart") && s.cart != null && rnd.nextDouble() < 0.2) {
                     s.active = true;
                     session(s, at.plus(Duration.ofMinutes(rnd.nextLong(10, 60L * 6))), Goal.BUY_CART, null);
@@ -458,22 +468,55 @@ public final class Shop {
             } else if (s.ordersTotal == 2 && s.firstInRun) {
                 stats.secondPurchases++;
             }
-            // A message converts when its contact orders within 72 hours of it, each message once.
-            for (Sent sent : s.sends) {
-                if (!sent.converted && !at.isAfter(sent.at.plus(Duration.ofHours(72)))) {
-                    sent.converted = true;
-                    ShopStats.Messages m = stats.message(sent.rule);
-                    m.converted++;
-                    m.revenue += amount;
+            // Orders after the end are pending in the engine at its last evaluation: it has not seen them.
+            if (!at.isAfter(config.end())) {
+                Order order = new Order(at, amount);
+                s.recentOrders.add(order);
+                for (Sent sent : s.sends) {
+                    converts(sent, order);
                 }
             }
-            s.sends.removeIf(sent -> at.isAfter(sent.at.plus(Duration.ofHours(72))));
+            Instant oldest = at.minus(config.conversionWindow());
+            s.sends.removeIf(sent -> sent.at.isBefore(oldest));
+            s.recentOrders.removeIf(o -> o.at.isBefore(oldest));
             if (rnd.nextDouble() < 0.05) {
                 schedule(at.plus(Duration.ofHours(rnd.nextLong(24, 24L * 12))), s, IntentKind.REVIEW, null, null, s.lastOrderId);
             }
             if (rnd.nextDouble() < 0.03) {
                 schedule(at.plus(Duration.ofHours(rnd.nextLong(24, 24L * 20))), s, IntentKind.REFER, null, null, null);
             }
+        }
+    }
+
+    /**
+     * Records a message the shop sent at {@code at}, the action's time. Orders the shopper placed after that
+     * but before the shop received the action — within the hour the engine was evaluating — convert it too.
+     */
+    private void sent(Shopper s, String rule, Instant at) {
+        Sent sent = new Sent(rule, at);
+        s.sends.add(sent);
+        stats.message(rule).sent++;
+        for (Order o : s.recentOrders) {
+            converts(sent, o);
+        }
+    }
+
+    /**
+     * Counts {@code order} for {@code sent} as the engine's conversion report does (its goal window is
+     * (at, at + window]): the message converts, once, with the first order in its window; the order's amount
+     * counts once per rule whose messages it follows, however many of them it converts.
+     */
+    private void converts(Sent sent, Order order) {
+        if (!order.at.isAfter(sent.at) || order.at.isAfter(sent.at.plus(config.conversionWindow()))) {
+            return;
+        }
+        ShopStats.Messages m = stats.message(sent.rule);
+        if (!sent.converted) {
+            sent.converted = true;
+            m.converted++;
+        }
+        if (order.rules.add(sent.rule)) {
+            m.revenue += order.amount;
         }
     }
 
@@ -602,6 +645,9 @@ public final class Shop {
         eventSeq++;
         sink.accept(new Event(String.format(Locale.ROOT, "e-%08d", eventSeq), s.id, type, at, props));
         stats.events.merge(type, 1L, Long::sum);
+        if (at.isBefore(config.start())) {
+            stats.historyEvents.merge(type, 1L, Long::sum);
+        }
     }
 
     private int categoryOf(String sku) {
@@ -650,6 +696,8 @@ public final class Shop {
         String lastRestocked;
         final Set<String> wishlist = new HashSet<>();
         final List<Sent> sends = new ArrayList<>();
+        /** Orders of the run within the conversion window of now, for messages the shop learns of late. */
+        final List<Order> recentOrders = new ArrayList<>();
 
         Shopper(int index, String id) {
             this.index = index;
@@ -670,7 +718,19 @@ public final class Shop {
         }
     }
 
-    /** A message sent to a shopper, waiting to see whether an order follows within 72 hours. */
+    /** An order of the run, and the rules whose messages it followed (its amount counted once for each). */
+    private static final class Order {
+        final Instant at;
+        final double amount;
+        final Set<String> rules = new TreeSet<>();
+
+        Order(Instant at, double amount) {
+            this.at = at;
+            this.amount = amount;
+        }
+    }
+
+    /** A message sent to a shopper, waiting to see whether an order follows within the conversion window. */
     private static final class Sent {
         final String rule;
         final Instant at;

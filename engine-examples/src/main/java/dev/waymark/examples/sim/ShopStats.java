@@ -17,21 +17,23 @@ final class ShopStats {
         long sent;
         /** Messages opened. */
         long opened;
-        /** Messages followed by an order of their contact within 72 hours. */
+        /** Messages followed by an order of their contact within the conversion window, each message once. */
         long converted;
-        /** Amount of those orders. */
+        /** Amount of the orders within the window after a message of the rule, each order once per rule. */
         double revenue;
     }
 
     /** Events emitted, by type. */
     final Map<String, Long> events = new TreeMap<>();
+    /** Of those, the history of the customers from before the start (dated before it), by type. */
+    final Map<String, Long> historyEvents = new TreeMap<>();
     /** Engine actions received, by rule, then type. */
     final Map<String, Map<String, Long>> actions = new TreeMap<>();
     /** Messages, by rule. */
     final Map<String, Messages> messages = new TreeMap<>();
     /** Visits (sessions) during the run. */
     long visits;
-    /** Orders placed during the run. */
+    /** Orders placed during the run (the history's orders, before the start, are not counted). */
     long orders;
     /** Their total amount. */
     double revenue;

@@ -59,8 +59,11 @@ public final class Simulator {
             throw new IllegalArgumentException("days must be >= 1, was " + days);
         }
         Duration abandonAfter = engine.settings().duration("abandoned-cart", "afterHours");
+        // The shop judges its messages' orders with the engine's goal window, so both tables count alike.
+        Duration window = engine.settings().policies().conversion().window();
         List<Event> inbox = new ArrayList<>();
-        Shop shop = new Shop(new Shop.Config(contacts, START, days * 24, RETURNING_SHARE, abandonAfter), seed, inbox::add);
+        Shop shop = new Shop(new Shop.Config(contacts, START, days * 24, RETURNING_SHARE, abandonAfter, window), seed,
+                inbox::add);
         InMemoryContactStore store = new InMemoryContactStore();
         long[] totals = new long[2]; // evaluations, rule failures
 
@@ -98,7 +101,7 @@ public final class Simulator {
         List<SimulationReport.MessageOutcome> messages = new ArrayList<>();
         stats.messages.forEach((rule, m) -> messages.add(new SimulationReport.MessageOutcome(rule, m.sent, m.opened, m.converted, m.revenue)));
         return new SimulationReport(seed, contacts, days, START, START.plus(Duration.ofHours(hours)),
-                new ArrayList<>(engine.ruleIds()), stats.events, totals[0], totals[1], stages, actions, messages,
+                new ArrayList<>(engine.ruleIds()), stats.events, stats.historyEvents, totals[0], totals[1], stages, actions, messages,
                 stats.visits, stats.orders, stats.revenue,
                 new SimulationReport.Carts(stats.cartsAbandoned, stats.cartsReminded, stats.recoveredAfterReminder,
                         stats.recoveredWithoutReminder),

@@ -115,9 +115,26 @@ class WaymarkJarIT {
     void help_printsUsageAndExitsZero() {
         Result r = JarRunner.run(dir, "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.stdout()).contains("run --events FILE|- --now INSTANT", "check --rules",
+        assertThat(r.stdout()).contains("run --events FILE|- --now INSTANT", "check [--rules FILE.drl ...]",
                 "explain (--state FILE | --store PATH) --contact ID", "report (--state FILE | --store PATH)",
                 "forget --store PATH --contact ID", "import --state FILE --store PATH", "simulate --contacts N", "exit codes");
+    }
+
+    @Test
+    void version_printsThePomsVersion() {
+        Result r = JarRunner.run(dir, "--version");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("waymark " + System.getProperty("waymark.version") + "\n");
+    }
+
+    @Test
+    void unknownOption_suggestsTheSameInTheSameOrderOnEveryRun() {
+        Result first = JarRunner.run(dir, "report", "--stat", "s.jsonl");
+        Result second = JarRunner.run(dir, "report", "--stat", "s.jsonl");
+        assertThat(first.exit()).isEqualTo(2);
+        assertThat(first.stderr()).isEqualTo(second.stderr())
+                .isEqualTo("waymark: report: unknown option --stat: did you mean --state? (known: --format, --help, --settings, "
+                        + "--state, --store, --version; see waymark report --help)\n");
     }
 
     @Test
@@ -522,6 +539,26 @@ class WaymarkJarIT {
         String page = Files.readString(html1);
         assertThat(page).startsWith("<!DOCTYPE html>").contains("<svg", "Conversion rate per rule and arm")
                 .doesNotContain("<script", "src=", "href=");
+    }
+
+    @Test
+    void simulate_withStderrNoTerminal_drawsNoProgressBar() {
+        // Not under CI=true: only stderr being a pipe keeps the bar away.
+        ProcessBuilder pb = JarRunner.builder(dir, JarRunner.command("simulate", "--contacts", "2000", "--days", "10", "--seed", "3"));
+        pb.environment().remove("CI");
+        Result r = JarRunner.exec(pb, null);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.stderr()).doesNotContain("simulating", "\r")
+                .matches("waymark: simulated 2000 contacts over 10 days: \\d+ events, \\d+ actions, 0 rule failures\n");
+    }
+
+    @Test
+    void simulateReport_labelsItsFigures_andExplainsHowItsTablesDiffer() {
+        Result r = JarRunner.run(dir, "simulate", "--contacts", "300", "--days", "7", "--seed", "5");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.stdout()).contains("orders placed during the run", "events fed: history from before the start",
+                "Messages (per message, as the shop saw them)", "Conversion (per contact, as the engine and waymark report count it)",
+                "each order once per rule, as in Conversion.", "type                        history        run        all");
     }
 
     @Test

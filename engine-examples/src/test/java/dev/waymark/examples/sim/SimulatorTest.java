@@ -8,6 +8,7 @@ import dev.waymark.drools.Waymark;
 import dev.waymark.examples.cli.SimulateCommand;
 import dev.waymark.examples.report.ConversionText;
 import dev.waymark.json.WaymarkJson;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The shop simulation: deterministic, fed back by the engine's actions, and reported as text and HTML. */
@@ -83,6 +84,51 @@ class SimulatorTest {
         for (String line : ConversionText.lines(r.conversion())) {
             assertThat(text).contains("\n  " + line + "\n");
         }
+    }
+
+    @Test
+    void ordersOfTheRun_plusTheHistorysOrders_areTheOrderEventsFed_andTheReportSaysSo() {
+        SimulationReport r = simulate(3, 2);
+        long history = r.historyEvents().getOrDefault("order.placed", 0L);
+        assertThat(history).as("returning customers bring their past orders").isPositive();
+        assertThat(r.orders()).isPositive();
+        assertThat(r.events().get("order.placed")).isEqualTo(r.orders() + history);
+        assertThat(r.runEvents().get("order.placed")).isEqualTo(r.orders());
+        String text = TextReport.render(r);
+        assertThat(text).contains(String.format(java.util.Locale.ROOT, "  %-44s %10s%n", "orders placed during the run",
+                        TextReport.num(r.orders())).replace(System.lineSeparator(), "\n"))
+                .contains("The " + TextReport.num(r.events().get("order.placed")) + " order.placed events fed are the "
+                        + TextReport.num(r.orders()) + " orders of the run plus " + TextReport.num(history) + " from the returning")
+                .containsPattern("\n  order\\.placed +" + TextReport.num(history) + " +" + TextReport.num(r.orders()) + " +"
+                        + TextReport.num(r.events().get("order.placed")) + "\n");
+        assertThat(HtmlReport.render(r)).contains("orders placed during the run", "<th>history</th><th>run</th><th>all</th>",
+                "order.placed events fed are the");
+    }
+
+    @Test
+    void messagesAndConversion_agreeOnSendsAndRevenue_andDifferOnlyInCountingMessagesOrContacts() {
+        for (long seed : new long[] {3, 11, 42}) {
+            SimulationReport r = new Simulator(ENGINE, 2).run(400, 14, seed, null);
+            assertThat(r.messages()).as("seed %d", seed).isNotEmpty();
+            for (SimulationReport.MessageOutcome m : r.messages()) {
+                List<ConversionReport.Row> rows = r.conversion().rows(m.rule()).stream()
+                        .filter(row -> !row.arm().equals("holdout")).toList();
+                long actions = rows.stream().mapToLong(ConversionReport.Row::actions).sum();
+                long convertedContacts = rows.stream().mapToLong(ConversionReport.Row::converted).sum();
+                double revenue = rows.stream().mapToDouble(ConversionReport.Row::revenue).sum();
+                assertThat(m.sent()).as("seed %d, %s: messages sent = the engine's actions", seed, m.rule()).isEqualTo(actions);
+                assertThat(m.revenue()).as("seed %d, %s: revenue", seed, m.rule()).isCloseTo(revenue, org.assertj.core.api.Assertions.within(0.005));
+                assertThat(convertedContacts).as("seed %d, %s: a contact converted by several messages counts once", seed, m.rule())
+                        .isLessThanOrEqualTo(m.converted());
+                assertThat(convertedContacts > 0).as("seed %d, %s: both see a conversion or neither", seed, m.rule())
+                        .isEqualTo(m.converted() > 0);
+            }
+        }
+        String text = TextReport.render(simulate(3, 2));
+        assertThat(text).contains("Messages (per message, as the shop saw them)",
+                "Conversion (per contact, as the engine and waymark report count it)",
+                "converted: messages followed by an order within 72 h, each message once",
+                "messages counts once here and twice in Messages, so these converted are at most Messages'.");
     }
 
     @Test
