@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code waymark check} (SPEC §6): compiles the standard rules, the given rule files and any templates, validates
+ * {@code waymark check} (docs/command-line.md): compiles the standard rules, the given rule files and any templates, validates
  * the journey files and the settings without touching any contact. Prints {@code ok: N rules} and the rule ids
  * (then {@code journeys: N} and their ids) on success; failures
  * use the exit codes of {@code run} (2 settings or usage, 4 rules that do not compile).

@@ -165,7 +165,7 @@ public final class EngineSetup {
     }
 
     /**
-     * The folder of {@code --templates} (message templates, SPEC §8), checked to exist; {@code null} when
+     * The folder of {@code --templates} (message templates, docs/templates.md), checked to exist; {@code null} when
      * the option is absent.
      */
     public static Path templates(Options o) {

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code waymark} command line: {@code java -jar waymark.jar run|check|explain|report|forget|import|simulate ...} (SPEC §6).
+ * The {@code waymark} command line: {@code java -jar waymark.jar run|check|explain|report|forget|import|simulate ...} (docs/command-line.md).
  *
  * <p>Every failure ends as one or more {@code waymark: ...} lines on stderr and an {@link ExitStatus};
  * a stack trace is printed only for an unexpected error and only when the environment variable

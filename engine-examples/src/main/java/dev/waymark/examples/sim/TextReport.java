@@ -62,7 +62,7 @@ public final class TextReport {
         }
         line(sb, "");
 
-        // The engine's own measure (SPEC §7): per contact, by rule and experiment arm, from the final states.
+        // The engine's own measure (docs/settings-and-policies.md): per contact, by rule and experiment arm, from the final states.
         line(sb, "Conversion (as the engine counts it: contacts reached and converted, per rule and arm)");
         for (String l : ConversionText.lines(r.conversion())) {
             line(sb, "  %s", l);
