@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Something the host should do for a contact because a rule fired (SPEC §3): an immutable value.
+ * Something the host should do for a contact because a rule fired (docs/events-and-actions.md): an immutable value.
  *
  * <p>The same firing — the same (contactId, rule, type, key) — always has the same {@link #id()}, so a
  * downstream consumer can deduplicate. Use {@link #of} to build one with its id computed. Instances
@@ -27,7 +27,7 @@ import java.util.Objects;
 public record Action(String id, String contactId, String rule, String type, String key, Instant at,
                      Map<String, Object> params) {
 
-    /** SPEC §3's output order: contactId, then rule, then type, then key. */
+    /** the output order of docs/events-and-actions.md: contactId, then rule, then type, then key. */
     public static final Comparator<Action> OUTPUT_ORDER = Comparator.comparing(Action::contactId)
             .thenComparing(Action::rule)
             .thenComparing(Action::type)
@@ -50,7 +50,7 @@ public record Action(String id, String contactId, String rule, String type, Stri
         return new Action(idOf(contactId, rule, type, key), contactId, rule, type, key, at, p); // the constructor copies
     }
 
-    /** The deterministic id of a firing (SPEC §3). */
+    /** The deterministic id of a firing (docs/events-and-actions.md). */
     public static String idOf(String contactId, String rule, String type, String key) {
         byte[] digest = Sha256.of(contactId + "\n" + rule + "\n" + type + "\n" + key);
         return HexFormat.of().formatHex(digest, 0, 16);

@@ -12,11 +12,11 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One contact's facts, folded from its events (SPEC §2): what rules see. An immutable value; every
+ * One contact's facts, folded from its events (docs/events-and-actions.md): what rules see. An immutable value; every
  * collection is an unmodifiable copy, maps and sets in sorted order so the state serialises the same way
  * every time. Instances are safe to share between threads.
  *
- * <p>Besides the facts of SPEC §2 it carries the little bookkeeping that lets events be folded in any
+ * <p>Besides the facts of docs/events-and-actions.md it carries the little bookkeeping that lets events be folded in any
  * arrival order by event time (when each attribute, tag and consent was last written, recently closed
  * carts, sends since the last engagement). Its size is bounded: the pipeline's {@code StateBounds} (engine-core) holds every limit.
  *
@@ -128,7 +128,7 @@ public record Contact(
         return c == null ? null : c.subscribedAt();
     }
 
-    /** Distinct campaigns sent after the latest engagement (SPEC §2). */
+    /** Distinct campaigns sent after the latest engagement (docs/events-and-actions.md). */
     public int unopenedStreak() {
         return unopenedCampaigns.size();
     }
@@ -153,7 +153,7 @@ public record Contact(
 
     /**
      * The contact's time zone from {@code attributes.timezone}, or {@code fallback} when it has none or an
-     * invalid one (SPEC §1: an invalid zone is kept, and what needs a zone falls back to its default).
+     * invalid one (docs/events-and-actions.md: an invalid zone is kept, and what needs a zone falls back to its default).
      */
     public java.time.ZoneId zone(java.time.ZoneId fallback) {
         String tz = attribute("timezone");

@@ -27,7 +27,7 @@ public record ContactState(Contact contact, List<Event> pending, Map<String, Ins
                            Instant nextWakeUp, Instant evaluatedAt, String rulesetId) {
 
     /**
-     * How long event ids are remembered before the contact's newest applied event (SPEC §1): an event older
+     * How long event ids are remembered before the contact's newest applied event (docs/events-and-actions.md): an event older
      * than that is {@linkplain #isLate late}.
      */
     public static final Duration ID_MEMORY = Duration.ofDays(7);

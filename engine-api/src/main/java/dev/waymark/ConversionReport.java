@@ -14,7 +14,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Which journeys convert (SPEC §7): per rule and arm — each experiment variant, the holdout, or {@code all}
+ * Which journeys convert (docs/settings-and-policies.md): per rule and arm — each experiment variant, the holdout, or {@code all}
  * for a rule without an experiment — the messages (or holdout records) sent, the contacts reached and
  * converted, the conversion rate, the revenue of the converting goal events, and for each variant its lift
  * over the holdout. Built from contact states with {@link #of(Iterable, Settings)}; an immutable value.

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The outcome of evaluating one contact at one instant: the new state to keep, the actions to carry out
- * (in SPEC §3 output order, each never emitted before for this contact), and any rule failure.
+ * (in the output order of docs/events-and-actions.md, each never emitted before for this contact), and any rule failure.
  *
  * @param state    the contact's new state; persist it in place of the old one
  * @param actions  actions to carry out, unmodifiable
@@ -56,7 +56,7 @@ public record Evaluation(ContactState state, List<Action> actions, List<RuleFail
     }
 
     /**
-     * A message template that failed while rendering for one contact (SPEC §8). The action still goes out,
+     * A message template that failed while rendering for one contact (docs/templates.md). The action still goes out,
      * without a body; nothing else stops.
      *
      * @param contactId the contact

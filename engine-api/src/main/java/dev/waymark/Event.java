@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Something a contact did or that happened to it (SPEC §1): an immutable, validated value.
+ * Something a contact did or that happened to it (docs/events-and-actions.md): an immutable, validated value.
  *
- * <p>The compact constructor enforces every rule of SPEC §1, including the required props of the
+ * <p>The compact constructor enforces every rule of docs/events-and-actions.md, including the required props of the
  * standard event types, and throws {@link InvalidEventException} naming the field. Props are copied
  * deep and unmodifiable in a canonical form (integers as {@code Long}, decimals as {@code Double}),
  * unknown props are kept. Instances are immutable and safe to share between threads.
@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public record Event(String id, String contactId, String type, Instant at, Map<String, Object> props) {
 
-    // ---- SPEC §1's standard event types: the one list of them (validation below, folding in the pipeline) ----
+    // ---- the standard event types (docs/events-and-actions.md): the one list of them (validation below, folding in the pipeline) ----
 
     public static final String CONTACT_UPDATED = "contact.updated";
     public static final String SUBSCRIBED = "subscribed";
@@ -58,7 +58,7 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         return Map.copyOf(m);
     }
 
-    /** Whether {@code type} is one of SPEC §1's standard types. */
+    /** Whether {@code type} is one of the standard types of docs/events-and-actions.md. */
     public static boolean isStandardType(String type) {
         return STANDARD_TYPES.contains(type);
     }
@@ -112,7 +112,7 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         }
     }
 
-    // SPEC §1's table of standard types. Custom types are free-form.
+    // the table of standard types in docs/events-and-actions.md. Custom types are free-form.
     private static void validateProps(String type, Map<String, Object> p) {
         switch (type) {
             case CONTACT_UPDATED -> optionalObject(p, "attributes");

@@ -1,7 +1,7 @@
 package dev.waymark;
 
 /**
- * An event that breaks SPEC §1: a missing or malformed field or prop. Carries the field (for example
+ * An event that breaks the rules of docs/events-and-actions.md: a missing or malformed field or prop. Carries the field (for example
  * {@code props.cartId}) and, when the event came from a JSON line, the 1-based line number (0 otherwise).
  */
 public final class InvalidEventException extends WaymarkException {

@@ -1,6 +1,6 @@
 package dev.waymark;
 
-/** Settings that break SPEC §5: an unknown rule or parameter, or a value of the wrong kind or range. */
+/** Settings that break the rules of docs/settings-and-policies.md: an unknown rule or parameter, or a value of the wrong kind or range. */
 public final class InvalidSettingsException extends WaymarkException {
     private static final long serialVersionUID = 1L;
 

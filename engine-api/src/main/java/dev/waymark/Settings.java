@@ -19,9 +19,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Which rules are switched on and their parameters (SPEC §5). Immutable and thread-safe; build one with
+ * Which rules are switched on and their parameters (docs/settings-and-policies.md). Immutable and thread-safe; build one with
  * {@link #builder()} or read one from JSON with {@code WaymarkJson.readSettings}. Every rule is on and
- * every parameter has its SPEC default unless set.
+ * every parameter has its documented default unless set.
  *
  * <p>Parameters of kind hours or days are {@link Duration}s (a day is exactly 24 h); integers are
  * {@code Integer}; numbers are {@code Double}. Every setter validates at once and throws
@@ -62,7 +62,7 @@ public final class Settings {
         return b;
     }
 
-    /** The delivery policies (SPEC §7); {@link Policies#none()} unless set. */
+    /** The delivery policies (docs/settings-and-policies.md); {@link Policies#none()} unless set. */
     public Policies policies() {
         return policies;
     }
@@ -287,7 +287,7 @@ public final class Settings {
     }
 
     /**
-     * Delivery policies (SPEC §7): what may stop a message that a rule fired, experiments, and the goal
+     * Delivery policies (docs/settings-and-policies.md): what may stop a message that a rule fired, experiments, and the goal
      * that counts as a conversion. All are off unless set. They act on message actions only, after the
      * rules, in this order: suppress tags, quiet hours, experiments, frequency cap (taking firings in
      * {@link #priority()} order). A policy <em>withholds</em> a message — it is neither emitted nor written
@@ -375,7 +375,7 @@ public final class Settings {
         }
 
         /**
-         * A rule's experiment (SPEC §7): each contact lands in the holdout or one variant, deterministically
+         * A rule's experiment (docs/settings-and-policies.md): each contact lands in the holdout or one variant, deterministically
          * from its id and the rule id, the same on every machine and after every restart.
          *
          * @param holdoutPercent share of contacts held out, 0 to 100 (hundredths of a percent count)
@@ -410,7 +410,7 @@ public final class Settings {
                 }
             }
 
-            /** SPEC §7: the first 8 bytes of SHA-256 over {@code contactId + "\n" + rule}, unsigned, modulo 10000. */
+            /** As docs/settings-and-policies.md defines it: the first 8 bytes of SHA-256 over {@code contactId + "\n" + rule}, unsigned, modulo 10000. */
             public static int bucket(String contactId, String rule) {
                 return ExperimentBuckets.bucket(contactId + "\n" + rule);
             }
@@ -445,7 +445,7 @@ public final class Settings {
         }
 
         /**
-         * The conversion goal (SPEC §7): a message or holdout record at {@code at} converts when the contact has
+         * The conversion goal (docs/settings-and-policies.md): a message or holdout record at {@code at} converts when the contact has
          * an {@code event} in (at, at + window].
          */
         public record Conversion(String event, java.time.Duration window) {

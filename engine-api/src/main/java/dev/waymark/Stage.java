@@ -2,7 +2,7 @@ package dev.waymark;
 
 import java.util.Locale;
 
-/** A journey stage (SPEC §4). A contact that was never seen has none ({@code null}). */
+/** A journey stage (docs/standard-rules.md). A contact that was never seen has none ({@code null}). */
 public enum Stage {
     AWARENESS, CONSIDERATION, PURCHASE, RETENTION, ADVOCACY, LAPSED;
 

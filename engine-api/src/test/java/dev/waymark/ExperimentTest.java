@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §7's bucketing: the same contact lands in the same arm everywhere, and arms follow the weights. */
+/** The experiment bucketing of docs/settings-and-policies.md: the same contact lands in the same arm everywhere, and arms follow the weights. */
 class ExperimentTest {
 
     static final Policies.Experiment TEN_PERCENT_HOLDOUT_AB = new Policies.Experiment(10,
@@ -18,14 +18,14 @@ class ExperimentTest {
 
     @Test
     void bucket_isFirstEightBytesOfSha256_unsigned_mod10000() {
-        // Expected values computed independently (Python hashlib) from SPEC §7's definition.
+        // Expected values computed independently (Python hashlib) from the definition in docs/settings-and-policies.md.
         assertThat(Policies.Experiment.bucket("c-42", "win-back")).isEqualTo(5557);
         assertThat(Policies.Experiment.bucket("c-1", "abandoned-cart")).isEqualTo(6299);
         assertThat(Policies.Experiment.bucket("alice@example.com", "win-back")).isEqualTo(6061);
     }
 
     @Test
-    void arms_splitBucketsAtTheSpecBoundaries() {
+    void arms_splitBucketsAtTheDocumentedBoundaries() {
         // H = 1000; N = 9000; A takes r in [0, 4500), B takes [4500, 9000)
         assertThat(TEN_PERCENT_HOLDOUT_AB.armOfBucket(999)).isEqualTo("holdout");
         assertThat(TEN_PERCENT_HOLDOUT_AB.armOfBucket(1000)).isEqualTo("A");

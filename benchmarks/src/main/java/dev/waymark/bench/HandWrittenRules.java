@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The ten standard rules of SPEC §4 written as plain Java over the same folded {@link Contact} facts: the floor
+ * The ten standard rules of docs/standard-rules.md written as plain Java over the same folded {@link Contact} facts: the floor
  * for the rule-matching part of an evaluation. Plugged into the engine's own {@link Pipeline} (see
  * {@link #engine}), it shares everything else with Waymark — folding, skipping contacts not due, dedup,
  * consent, ledger, wake-ups — so the comparison isolates what Drools costs over Java.

@@ -3,7 +3,7 @@ package dev.waymark.internal;
 import java.util.List;
 
 /**
- * What the conversion report (SPEC §7) needs from one contact, bounded: the messages and holdout records
+ * What the conversion report (docs/settings-and-policies.md) needs from one contact, bounded: the messages and holdout records
  * whose goal window is still open (or closed so recently that a late event may still land in it), and per
  * rule and arm a running tally that is never forgotten.
  *

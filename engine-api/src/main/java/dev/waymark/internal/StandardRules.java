@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The catalogue of SPEC §4's standard rules: their ids, parameters, kinds, ranges and defaults. Settings
+ * The catalogue of the standard rules of docs/standard-rules.md: their ids, parameters, kinds, ranges and defaults. Settings
  * validate against it; rules read their parameters through it.
  */
 public final class StandardRules {
@@ -89,7 +89,7 @@ public final class StandardRules {
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    /** The standard rule ids, in SPEC §4 order. */
+    /** The standard rule ids, in the order of docs/standard-rules.md. */
     public static Set<String> ids() {
         return RULES.keySet();
     }

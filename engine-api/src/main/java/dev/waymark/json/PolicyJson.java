@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads the {@code policies} object of settings (SPEC §7); every error names its key. */
+/** Reads the {@code policies} object of settings (docs/settings-and-policies.md); every error names its key. */
 final class PolicyJson {
     private PolicyJson() {
     }

@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Waymark's JSON formats (SPEC §1, §3, §5) and the persisted contact state, kept apart from the domain
+ * Waymark's JSON formats (docs/events-and-actions.md, docs/settings-and-policies.md) and the persisted contact state, kept apart from the domain
  * types so no Jackson type appears in them. All methods are thread-safe; the class holds no mutable state.
  *
  * <p>Errors are exceptions naming the place: {@link InvalidEventException} with line and field for event
@@ -169,7 +169,7 @@ public final class WaymarkJson {
         return n.toString();
     }
 
-    /** One action as a JSON line (no newline), fields in SPEC §3 order. */
+    /** One action as a JSON line (no newline), fields in the order of docs/events-and-actions.md. */
     public static String write(Action a) {
         try {
             return MAPPER.writeValueAsString(a);
@@ -245,7 +245,7 @@ public final class WaymarkJson {
     }
 
     /**
-     * Reads settings (SPEC §5). Every key is optional; an unknown key, rule parameter, or a value of the
+     * Reads settings (docs/settings-and-policies.md). Every key is optional; an unknown key, rule parameter, or a value of the
      * wrong kind or range throws {@link InvalidSettingsException} naming it.
      */
     public static Settings readSettings(String json) {

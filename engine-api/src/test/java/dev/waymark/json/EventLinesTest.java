@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-/** Event lines in (SPEC §1): every kind of bad line names its line number and field. */
+/** Event lines in (docs/events-and-actions.md): every kind of bad line names its line number and field. */
 class EventLinesTest {
 
     static final String GOOD = "{\"id\":\"e-1\",\"contactId\":\"c-42\",\"type\":\"cart.item_added\",\"at\":\"2026-11-20T10:00:00Z\","

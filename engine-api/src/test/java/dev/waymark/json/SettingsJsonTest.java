@@ -11,11 +11,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-/** Settings (SPEC §5): defaults, values, and errors that name the key. */
+/** Settings (docs/settings-and-policies.md): defaults, values, and errors that name the key. */
 class SettingsJsonTest {
 
     @Test
-    void specExample_setsWhatItSays_andKeepsDefaults() {
+    void documentedExample_setsWhatItSays_andKeepsDefaults() {
         Settings s = WaymarkJson.readSettings("""
                 {"rules":{"abandoned-cart":{"enabled":true,"afterHours":4,"maxAgeHours":72},
                           "win-back":{"days":60}}}""");

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Keeps a contact's {@link Conversions} (SPEC §7): records each message or holdout record as an exposure,
+ * Keeps a contact's {@link Conversions} (docs/settings-and-policies.md): records each message or holdout record as an exposure,
  * marks exposures converted when a goal event lands in their window, and forgets exposures whose window
  * closed long enough ago. Pure functions over immutable values.
  */

@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * The pipeline's deliver step: what may stop a message the rules fired for one contact, in this order —
- * consent (SPEC §3: never a message without consent for its channel; the message is dropped), then the
- * opt-in policies of SPEC §7: suppress tags, quiet hours, experiments, and frequency caps taking firings in
+ * consent (docs/events-and-actions.md: never a message without consent for its channel; the message is dropped), then the
+ * opt-in policies of docs/settings-and-policies.md: suppress tags, quiet hours, experiments, and frequency caps taking firings in
  * priority order. A message a policy stops is withheld — not emitted, not in the ledger — and the wake-up
  * says when it could go out. Immutable and thread-safe.
  */
@@ -61,7 +61,7 @@ final class Delivery {
     }
 
     /**
-     * SPEC §7's priority order: listed rules first in their order, then the rest by id; within a rule by key,
+     * The priority order of docs/settings-and-policies.md: listed rules first in their order, then the rest by id; within a rule by key,
      * except that a journey's sends come in the order its runs reached them.
      */
     private Comparator<Action> priorityOrder(JourneyOrder order) {

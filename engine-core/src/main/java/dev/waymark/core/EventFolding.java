@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What each standard event does to a contact (SPEC §1's "effect on the contact"): one method per event type.
+ * What each standard event does to a contact (the "what it does to the contact" column of docs/events-and-actions.md): one method per event type.
  * Every event also counts toward its type's count and last time, and may convert an open exposure.
  *
  * <p>Facts that depend on order use event time, so an event that arrives late still lands where it belongs:

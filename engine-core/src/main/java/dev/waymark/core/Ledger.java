@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The ledger of actions already emitted (SPEC §3): a (contact, rule, type, key) goes out at most once over
+ * The ledger of actions already emitted (docs/events-and-actions.md): a (contact, rule, type, key) goes out at most once over
  * the life of a contact. This class is the whole of it — what is admitted, what is recorded, and what may be
  * forgotten when the ledger grows. Stateless.
  */

@@ -5,7 +5,7 @@ import dev.waymark.Contact;
 import java.time.Instant;
 
 /**
- * Renders a message action's body from its template (SPEC §8). Implementations must be thread-safe and
+ * Renders a message action's body from its template (docs/templates.md). Implementations must be thread-safe and
  * must not throw: a failure is returned, and the action goes out without a body.
  */
 public interface MessageRenderer {

@@ -8,9 +8,9 @@ import dev.waymark.Stage;
 import java.util.List;
 
 /**
- * The pipeline's own-actions step (SPEC §3): the engine applies its own {@code tag.add}, {@code tag.remove}
+ * The pipeline's own-actions step (docs/events-and-actions.md): the engine applies its own {@code tag.add}, {@code tag.remove}
  * and {@code stage.set} to the contact it keeps, as if the host had echoed them back; records every emitted
- * action in the ledger; and opens a conversion window (SPEC §7) for each message and holdout record.
+ * action in the ledger; and opens a conversion window (docs/settings-and-policies.md) for each message and holdout record.
  * Stateless.
  */
 final class OwnActions {

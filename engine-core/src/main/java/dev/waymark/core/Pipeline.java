@@ -140,7 +140,7 @@ public final class Pipeline {
             return this;
         }
 
-        /** Renders message bodies from templates (SPEC §8); default renders nothing. */
+        /** Renders message bodies from templates (docs/templates.md); default renders nothing. */
         public Builder renderer(MessageRenderer renderer) {
             this.renderer = Objects.requireNonNull(renderer, "renderer");
             return this;

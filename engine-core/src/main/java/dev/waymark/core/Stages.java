@@ -6,7 +6,7 @@ import dev.waymark.Stage;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Computes a contact's journey stage at an instant (SPEC §4, stage-progression): first match wins. */
+/** Computes a contact's journey stage at an instant (docs/standard-rules.md, stage-progression): first match wins. */
 public final class Stages {
     private Stages() {
     }

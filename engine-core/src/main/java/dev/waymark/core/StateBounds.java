@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Every size bound of a contact's state, in one place (SPEC §2: the state stays bounded however long the
+ * Every size bound of a contact's state, in one place (docs/events-and-actions.md: the state stays bounded however long the
  * history), and the trimming that keeps it there. Each bound forgets only what can no longer change an
  * action: orders and carts past the 180-day retention that rule windows must fit in, the oldest closed carts,
  * reviews, categories, custom event types; the ledger's own bound is {@link Ledger#trim}'s. Stateless.

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** How events fold into a contact's facts (SPEC §1–2), independent of any rule. */
+/** How events fold into a contact's facts (docs/events-and-actions.md), independent of any rule. */
 class FoldingTest {
 
     static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");

@@ -8,7 +8,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 
-/** Local times across daylight-saving changes: where quiet hours end (SPEC §7) and, later, journey waits. */
+/** Local times across daylight-saving changes: where quiet hours end (docs/settings-and-policies.md) and, later, journey waits. */
 class LocalClockTest {
 
     @Test

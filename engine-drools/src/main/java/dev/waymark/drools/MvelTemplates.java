@@ -23,7 +23,7 @@ import org.mvel2.templates.TemplateCompiler;
 import org.mvel2.templates.TemplateRuntime;
 
 /**
- * Message templates (SPEC §8): every {@code T.mvel} of a folder, compiled once, rendered for a message whose
+ * Message templates (docs/templates.md): every {@code T.mvel} of a folder, compiled once, rendered for a message whose
  * {@code params.template} is {@code T} with {@code contact} (id, attributes, tags, stage), {@code params} and
  * {@code now} in scope. A first line {@code Subject: …} becomes {@code params.subject}. Thread-safe.
  */

@@ -36,7 +36,7 @@ public interface RuleContext {
     Instant now();
 
     /**
-     * Whether {@code at} has been reached ({@code now >= at}, inclusive as SPEC says). When it has not, {@code at}
+     * Whether {@code at} has been reached ({@code now >= at}, inclusive, as documented). When it has not, {@code at}
      * is declared as a time the rule could fire for {@code contact}. {@code false} for a null {@code at}.
      */
     boolean due(Contact contact, Instant at);
@@ -81,7 +81,7 @@ public interface RuleContext {
     /** A standard rule's number parameter from settings. */
     double number(String rule, String param);
 
-    /** The contact's journey stage at now (SPEC §4), {@code null} for a contact never seen; declares when it lapses. */
+    /** The contact's journey stage at now (docs/standard-rules.md), {@code null} for a contact never seen; declares when it lapses. */
     Stage stage(Contact contact);
 
     /** Emits an action with no params for the rule now firing. */

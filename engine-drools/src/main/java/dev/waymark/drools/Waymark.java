@@ -127,7 +127,7 @@ public final class Waymark {
 
         /**
          * A folder of MVEL message templates ({@code T.mvel} renders messages whose {@code params.template} is
-         * {@code T}; SPEC §8). They compile when the engine is built.
+         * {@code T}; docs/templates.md). They compile when the engine is built.
          *
          * @throws WaymarkException naming the folder when it does not exist
          */

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §7 conversion: a message converts when the goal event follows within the window; the report sums it. */
+/** Conversion (docs/settings-and-policies.md): a message converts when the goal event follows within the window; the report sums it. */
 class ConversionTest {
 
     static final JourneyEngine ENGINE = StandardRulesTest.ENGINE;

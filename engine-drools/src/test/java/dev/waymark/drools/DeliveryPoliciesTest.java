@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §7's first four policies: suppress tags, quiet hours, frequency caps with priority. */
+/** The first four policies of docs/settings-and-policies.md: suppress tags, quiet hours, frequency caps with priority. */
 class DeliveryPoliciesTest {
 
     static JourneyEngine engine(String policiesJson) {

@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §7 experiments as the engine applies them: variants on every action, holdout records, order of policies. */
+/** Experiments (docs/settings-and-policies.md) as the engine applies them: variants on every action, holdout records, order of policies. */
 class ExperimentsTest {
 
     static final String WIN_BACK_AB = "{\"win-back\":{\"holdoutPercent\":20,\"variants\":[{\"name\":\"A\",\"weight\":1},{\"name\":\"B\",\"weight\":1}]}}";

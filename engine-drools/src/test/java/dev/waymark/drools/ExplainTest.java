@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §6 explain: for every rule, whether it fires at now and, if not, why. */
+/** explain (docs/command-line.md): for every rule, whether it fires at now and, if not, why. */
 class ExplainTest {
 
     static final JourneyEngine ENGINE = StandardRulesTest.ENGINE;

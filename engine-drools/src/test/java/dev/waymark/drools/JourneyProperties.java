@@ -97,7 +97,7 @@ class JourneyProperties {
     }
 
     /**
-     * {@code events} in a random arrival order. Events at the same instant keep their relative order: SPEC §1
+     * {@code events} in a random arrival order. Events at the same instant keep their relative order: docs/events-and-actions.md
      * applies ties in input order, so reordering them may rightly change the outcome (an item added and an
      * order placed at the same second).
      */
@@ -135,7 +135,7 @@ class JourneyProperties {
     @Property(tries = 30)
     void eventsArrivingInPieces_giveTheSameActionsAsAllAtOnce(@ForAll("seeds") long seed) {
         // A host feeds each event once its time has come, replaying the last 7 days (ids are remembered that
-        // long, SPEC §1): the result must equal the all-at-once run, since pending events apply by event time.
+        // long, docs/events-and-actions.md): the result must equal the all-at-once run, since pending events apply by event time.
         List<Event> events = history("c-1", seed, 40);
         List<Instant> schedule = schedule(seed);
         ContactState s = ContactState.empty("c-1");

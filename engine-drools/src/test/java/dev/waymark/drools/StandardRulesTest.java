@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** Every row of SPEC §4, with its boundaries. */
+/** Every row of docs/standard-rules.md, with its boundaries. */
 class StandardRulesTest {
 
     static final JourneyEngine ENGINE = Waymark.builder().build();

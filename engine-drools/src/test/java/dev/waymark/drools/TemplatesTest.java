@@ -18,7 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC §8: MVEL templates compile with the engine and render per message. */
+/** Message templates (docs/templates.md): MVEL templates compile with the engine and render per message. */
 class TemplatesTest {
 
     @TempDir

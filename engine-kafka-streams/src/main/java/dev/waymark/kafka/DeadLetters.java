@@ -37,7 +37,7 @@ public final class DeadLetters {
     /** Header: offset of the rejected record (decimal). */
     public static final String SOURCE_OFFSET_HEADER = "waymark.dlq.source.offset";
 
-    /** Kind: the value is not an event of SPEC §1 (not UTF-8, not JSON, a missing or bad field, neither key nor value). */
+    /** Kind: the value is not an event of docs/events-and-actions.md (not UTF-8, not JSON, a missing or bad field, neither key nor value). */
     public static final String INVALID_EVENT = "invalid-event";
     /** Kind: the record key is missing or differs from the event's {@code contactId}, or a tombstone's key is not UTF-8. */
     public static final String KEY_MISMATCH = "key-mismatch";

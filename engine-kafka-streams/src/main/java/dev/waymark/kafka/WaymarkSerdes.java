@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Kafka serdes for Waymark's values, in the JSON formats of {@code dev.waymark.json.WaymarkJson} (UTF-8, one
- * JSON object, no newline): events as SPEC §1 lines, actions as SPEC §3 lines, and whole contact states.
+ * JSON object, no newline): events and actions as the JSON lines of docs/events-and-actions.md, and whole contact states.
  *
  * <p>{@code null} serializes to {@code null} and back (a tombstone). A value that cannot be read throws
  * Kafka's {@link SerializationException} with Waymark's message (which names the bad field), so Kafka's
@@ -25,12 +25,12 @@ public final class WaymarkSerdes {
     private WaymarkSerdes() {
     }
 
-    /** Events (SPEC §1). Reading validates the event and names the offending field on failure. */
+    /** Events (docs/events-and-actions.md). Reading validates the event and names the offending field on failure. */
     public static Serde<Event> events() {
         return json(WaymarkJson::write, json -> WaymarkJson.readEvent(json, 0));
     }
 
-    /** Actions (SPEC §3), as produced to the actions topic. */
+    /** Actions (docs/events-and-actions.md), as produced to the actions topic. */
     public static Serde<Action> actions() {
         return json(WaymarkJson::write, WaymarkJson::readAction);
     }

@@ -36,9 +36,9 @@ import org.apache.kafka.streams.state.Stores;
  * {@link Builder#punctuateEvery} interval, so a time-based action goes out at most about one interval late.
  *
  * <p><b>Records.</b> Input keys and values are read as raw bytes, so no record can fail deserialization: a
- * record whose value is not a valid SPEC §1 event, or whose key is not the event's contactId, goes to the
+ * record whose value is not a valid event (docs/events-and-actions.md), or whose key is not the event's contactId, goes to the
  * dead-letter topic (see {@link DeadLetters}) and the stream goes on. Actions are produced with key =
- * contactId (UTF-8), value = the SPEC §3 JSON line, timestamp = the evaluation time. Each action's id is
+ * contactId (UTF-8), value = the action's JSON line (docs/events-and-actions.md), timestamp = the evaluation time. Each action's id is
  * deterministic, so a consumer can deduplicate; with {@code processing.guarantee=exactly_once_v2} the store
  * writes, the produced actions and the input offsets commit atomically, so a crash repeats or loses none.
  *
@@ -89,7 +89,7 @@ public final class WaymarkTopology {
             this.engine = Objects.requireNonNull(engine, "engine");
         }
 
-        /** The input topic: SPEC §1 event JSON values keyed by contactId (required). */
+        /** The input topic: event JSON values (docs/events-and-actions.md) keyed by contactId (required). */
         public Builder eventsTopic(String topic) {
             this.eventsTopic = topicName(topic, "eventsTopic");
             return this;

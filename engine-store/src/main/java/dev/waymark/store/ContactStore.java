@@ -77,7 +77,7 @@ public final class ContactStore implements AutoCloseable {
 
     /** Takes the actions of a {@linkplain #relay relay}. */
     public interface OutboxWriter {
-        /** Takes one action: its id and its JSON line (SPEC §3, no newline), exactly as committed. */
+        /** Takes one action: its id and its JSON line (docs/events-and-actions.md, no newline), exactly as committed. */
         void write(String actionId, String actionJson) throws IOException;
 
         /** Called once after the last {@link #write}; when it returns, the actions written count as delivered. */
@@ -244,7 +244,7 @@ public final class ContactStore implements AutoCloseable {
 
     /**
      * Hands every committed action not yet written to {@code writer} — an earlier pass's first, then by pass,
-     * each pass's in SPEC §3 order (contactId, rule, type, key) — calls its {@code flush}, and only then marks
+     * each pass's in the output order of docs/events-and-actions.md (contactId, rule, type, key) — calls its {@code flush}, and only then marks
      * them written at {@code now}. If the writer throws, nothing is marked and the next relay hands the same
      * actions over again.
      *
@@ -573,7 +573,7 @@ public final class ContactStore implements AutoCloseable {
             return new PassSummary(run, now, full, ids.size(), evaluated, skipped, actions, failures, templateFailures, late);
         }
 
-        /** The due contacts' ids, in Java's string order (SPEC §3's output order), each once. */
+        /** The due contacts' ids, in Java's string order (the output order of docs/events-and-actions.md), each once. */
         private List<String> dueIds(boolean full) throws SQLException {
             List<String> ids = new ArrayList<>();
             String contacts = full ? "SELECT id FROM waymark_contacts" : "SELECT id FROM waymark_contacts WHERE wake_at <= ?";

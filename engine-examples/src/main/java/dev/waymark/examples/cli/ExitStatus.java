@@ -1,7 +1,7 @@
 package dev.waymark.examples.cli;
 
 /**
- * The exit codes of the {@code waymark} command line (SPEC §6). Scripts rely on the numbers, so they
+ * The exit codes of the {@code waymark} command line (docs/command-line.md). Scripts rely on the numbers, so they
  * never change meaning.
  */
 public enum ExitStatus {

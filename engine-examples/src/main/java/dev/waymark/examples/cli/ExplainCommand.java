@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code waymark explain} (SPEC §6): for one contact of a state file or a store ({@code --store}, SPEC §10), its facts, ledger and wake-up, and for
+ * {@code waymark explain} (docs/command-line.md): for one contact of a state file or a store ({@code --store}, docs/contact-store.md), its facts, ledger and wake-up, and for
  * every rule whether it would fire at {@code --now} and, if not, why. It changes nothing: the state file is
  * only read, never written, whatever happens. The engine is built as {@code run} builds it, so give it the
  * same {@code --settings}, {@code --rules} and {@code --journeys} as the runs that wrote the state; for each

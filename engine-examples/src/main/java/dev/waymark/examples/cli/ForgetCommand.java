@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code waymark forget --store PATH --contact ID} (SPEC §10): erases a contact — its state, pending events,
+ * {@code waymark forget --store PATH --contact ID} (docs/contact-store.md): erases a contact — its state, pending events,
  * ledger, received events and outbox rows — in one transaction. An event for it afterwards starts a new
  * contact. A contact the store does not hold is bad usage (exit 2) and changes nothing; store failures as
  * {@link StoreAccess} says.

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code waymark import --state FILE --store PATH} (SPEC §10): loads a state file into a store (created when
+ * {@code waymark import --state FILE --store PATH} (docs/contact-store.md): loads a state file into a store (created when
  * absent), in one transaction, replacing the stored state of any contact the file holds. The state file is
  * only read. A file that is not a state file is invalid input (exit 3) and changes nothing.
  */

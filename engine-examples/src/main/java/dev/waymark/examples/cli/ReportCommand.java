@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code waymark report} (SPEC §6, §7): the conversion report of the contacts in a state file or a store, per rule and
+ * {@code waymark report} (docs/command-line.md, docs/settings-and-policies.md): the conversion report of the contacts in a state file or a store, per rule and
  * arm, as a text table or JSON. It reads the tallies each state keeps and runs no rule, so it compiles
  * nothing and takes as long as reading the file. Only {@code --settings}' policies matter: the goal named in
  * the header and the experiments whose arms get a row even before they reached anybody.

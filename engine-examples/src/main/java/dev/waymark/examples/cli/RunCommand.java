@@ -37,7 +37,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code waymark run} (SPEC §6): reads events and the previous state, evaluates every contact at
+ * {@code waymark run} (docs/command-line.md): reads events and the previous state, evaluates every contact at
  * {@code --now}, writes the actions as JSONL and a one-line summary, then replaces the state file.
  *
  * <p>Contracts: bad event lines are all reported with their line number and field; without
@@ -46,11 +46,11 @@ import picocli.CommandLine.Option;
  * killed leaves the previous state and is simply run again: delivery is at least once, and action ids let
  * a consumer drop a repeat. A rule that fails for one contact rolls back only that contact (its events stay
  * pending and are retried next run); the run still succeeds and reports the failure. With
- * {@code --templates}, messages get their rendered body (SPEC §8); a template that fails for one contact
+ * {@code --templates}, messages get their rendered body (docs/templates.md); a template that fails for one contact
  * leaves that message without a body and is reported, and stops nothing else. A late event (more than 7 days
- * older than its contact's newest applied event, SPEC §1) is not applied, is reported with its line and is
+ * older than its contact's newest applied event, docs/events-and-actions.md) is not applied, is reported with its line and is
  * counted in the summary. With {@code --store} instead of {@code --state}, {@link StoreRun} does steps 3 and 4
- * on the contact store (SPEC §10).
+ * on the contact store (docs/contact-store.md).
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         synopsisHeading = "usage: java -jar waymark.jar ",
@@ -204,7 +204,7 @@ public final class RunCommand implements CliCommand {
         JourneyEngine journeys = EngineSetup.await(engine);
         progress.start(states.size());
 
-        // 3. Evaluate in contactId order, so the actions come out in SPEC §3 order; then the state.
+        // 3. Evaluate in contactId order, so the actions come out in the output order of docs/events-and-actions.md; then the state.
         List<ContactState> next = new ArrayList<>(states.size());
         BulkSummary summary;
         try {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Opens the contact store of {@code --store PATH} (SPEC §10) — an SQLite file path, or a {@code jdbc:postgresql:}
+ * Opens the contact store of {@code --store PATH} (docs/contact-store.md) — an SQLite file path, or a {@code jdbc:postgresql:}
  * URL whose user and password come from the URL or from the environment variables {@code WAYMARK_STORE_USER}
  * and {@code WAYMARK_STORE_PASSWORD} — and turns a store failure into a {@code waymark:} message and exit code:
  *

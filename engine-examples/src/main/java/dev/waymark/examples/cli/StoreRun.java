@@ -18,7 +18,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code run --store} (SPEC §10): receives the events into the store's inbox, runs a due pass at {@code --now}
+ * {@code run --store} (docs/contact-store.md): receives the events into the store's inbox, runs a due pass at {@code --now}
  * (each batch of contacts committed with its actions in one transaction), then writes the actions committed
  * and not yet written — a killed run's first — to stdout or {@code --out}, and only then marks them written.
  * A run killed at any point loses no event and no action; the next run writes what it committed.

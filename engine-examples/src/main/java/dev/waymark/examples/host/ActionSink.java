@@ -4,7 +4,7 @@ import dev.waymark.Action;
 
 /**
  * Where a host hands the engine's actions: a mailer, an SMS gateway, a CRM, a queue. Called once per
- * action, in SPEC §3 order, on the host's scheduler thread.
+ * action, in the output order of docs/events-and-actions.md, on the host's scheduler thread.
  */
 @FunctionalInterface
 public interface ActionSink {

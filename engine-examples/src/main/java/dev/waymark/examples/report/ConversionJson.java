@@ -8,7 +8,7 @@ import dev.waymark.ConversionReport;
 import dev.waymark.ConversionReport.Row;
 
 /**
- * The conversion report (SPEC §7) as one JSON object, for programs:
+ * The conversion report (docs/settings-and-policies.md) as one JSON object, for programs:
  * {@code {"goal":{"event":..,"hours":..},"rows":[{"rule","arm","actions","reached","converted","rate","revenue","lift"}]}}.
  * Rates and lifts are fractions as the engine computes them (0.052, not 5.2 %); {@code lift} is
  * {@code {"difference","low","high"}} or {@code null}. Then {@code journeys}: per journey

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The conversion report (SPEC §7) as an aligned text table: a {@code goal:} line, then one line per rule and
+ * The conversion report (docs/settings-and-policies.md) as an aligned text table: a {@code goal:} line, then one line per rule and
  * arm with actions, contacts reached and converted, conversion rate, revenue and, for a variant, its lift
  * over the holdout in percentage points with the 95 % interval ({@code +2.1 pp [-0.4, +4.6]}).
  *

@@ -128,7 +128,7 @@ public final class HtmlReport {
         return h.toString();
     }
 
-    /** The engine's conversion report (SPEC §7): a table with the cells of {@code waymark report}, and a chart of the rates. */
+    /** The engine's conversion report (docs/settings-and-policies.md): a table with the cells of {@code waymark report}, and a chart of the rates. */
     private static void conversion(StringBuilder h, ConversionReport c) {
         h.append("<h2>Conversion</h2>\n<p class=\"meta\">per contact, as the engine and waymark report count it: contacts reached by a rule's messages")
                 .append(" (or holdout records) and converted, goal ").append(esc(ConversionText.goal(c.goal()))).append("</p>\n");

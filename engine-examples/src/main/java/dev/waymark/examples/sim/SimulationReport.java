@@ -31,7 +31,7 @@ import java.util.Objects;
  * @param carts         abandoned carts and their recovery
  * @param firstPurchases  contacts whose first order ever came during the run
  * @param secondPurchases of those, contacts with a second order during the run
- * @param conversion      the engine's conversion report (SPEC §7) over the contacts' final states
+ * @param conversion      the engine's conversion report (docs/settings-and-policies.md) over the contacts' final states
  */
 public record SimulationReport(long seed, int contacts, int days, Instant start, Instant end, List<String> rules,
                                Map<String, Long> events, Map<String, Long> historyEvents, long evaluations, long ruleFailures,

@@ -374,7 +374,7 @@ class WaymarkJarIT {
     static final List<String> STANDARD_RULES = List.of("abandoned-cart", "ad-exclusion", "churn-risk", "cross-sell",
             "loyalty-reward", "review-request", "stage-progression", "unopened-campaigns", "welcome-series", "win-back");
 
-    /** The sample month run in two steps with the sample experiment, as the README's measuring section does daily. */
+    /** The sample month run in two steps with the sample experiment, as the day-by-day run of docs/command-line.md does. */
     private static Path experimentState;
 
     /**
