@@ -20,7 +20,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * At most once (SPEC §3) against the ledger's bound, and settings that name a rule the ruleset lacks: the
+ * At most once per (contact, rule, type, key) against the ledger's bound, and settings that name a rule the ruleset lacks: the
  * ledger never forgets a key that can recur; a rule with more keys than it may hold is told, not repeated.
  */
 class AtMostOnceTest {

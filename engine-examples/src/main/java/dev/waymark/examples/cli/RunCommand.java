@@ -48,6 +48,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * older than its contact's newest applied event, SPEC §1) is not applied, is reported with its line and is
  * counted in the summary. With {@code --store} instead of {@code --state}, {@link StoreRun} does steps 3 and 4
  * on the contact store (SPEC §10).
+ *
+ * <p>A {@code --state} file serves one run at a time: the run locks it ({@link StateFile#lock}) before it
+ * reads anything and until the new state is in place, and a second run on it fails at once (exit 1) without
+ * emitting anything. A rule whose ledger is full for a contact (see {@code Evaluation.LedgerFull}) is
+ * reported on stderr naming the rule; its firings with new keys are withheld rather than emitted twice.
  */
 public final class RunCommand {
 
