@@ -238,6 +238,15 @@ class StrictInputIT {
 
     @Test
     void customRuleWith300Keys_overTwoRuns_emitsNoKeyTwice_andTheRunNamesTheRule() throws IOException {
+        twoRunsOfACustomRuleWith300Keys("--state", dir.resolve("many.state.jsonl").toString());
+    }
+
+    @Test
+    void customRuleWith300Keys_overTwoRunsOnTheStore_emitsNoKeyTwice_andTheRunNamesTheRule() throws IOException {
+        twoRunsOfACustomRuleWith300Keys("--store", dir.resolve("many.db").toString());
+    }
+
+    private void twoRunsOfACustomRuleWith300Keys(String option, String where) throws IOException {
         Path drl = Files.writeString(dir.resolve("many-keys.drl"), """
                 package shop.rules;
                 import dev.waymark.Contact;
@@ -252,16 +261,14 @@ class StrictInputIT {
                     }
                 end
                 """);
-        Path state = dir.resolve("many.state.jsonl");
         Path first = Files.write(dir.resolve("many-1.jsonl"), List.of(
                 WaymarkJarIT.event("m-1", "c-1", "page.viewed", "2026-11-20T08:00:00Z", "{}")));
         Path second = Files.write(dir.resolve("many-2.jsonl"), List.of(
                 WaymarkJarIT.event("m-2", "c-1", "page.viewed", "2026-11-21T08:00:00Z", "{}")));
 
-        Result r1 = JarRunner.run(dir, "run", "--events", first.toString(), "--now", NOW, "--rules", drl.toString(),
-                "--state", state.toString());
+        Result r1 = JarRunner.run(dir, "run", "--events", first.toString(), "--now", NOW, "--rules", drl.toString(), option, where);
         Result r2 = JarRunner.run(dir, "run", "--events", second.toString(), "--now", "2026-11-21T14:00:00Z",
-                "--rules", drl.toString(), "--state", state.toString());
+                "--rules", drl.toString(), option, where);
 
         assertThat(r1.exit()).as(r1.toString()).isZero();
         assertThat(r2.exit()).as(r2.toString()).isZero();
