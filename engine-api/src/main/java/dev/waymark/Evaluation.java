@@ -14,14 +14,22 @@ import java.util.Optional;
  * @param failures rule failures; when not empty the evaluation was rolled back and {@code actions} is empty
  * @param skipped  true when the engine knew nothing was due and did not run the rules
  * @param templateFailures messages that went out without a body because their template failed to render
+ * @param ledgerFull rules whose ledger for this contact is full, so firings with new keys were kept back
  */
 public record Evaluation(ContactState state, List<Action> actions, List<RuleFailure> failures, boolean skipped,
-                         List<TemplateFailure> templateFailures) {
+                         List<TemplateFailure> templateFailures, List<LedgerFull> ledgerFull) {
     public Evaluation {
         Objects.requireNonNull(state, "state");
         actions = List.copyOf(actions);
         failures = List.copyOf(failures);
         templateFailures = List.copyOf(templateFailures);
+        ledgerFull = List.copyOf(ledgerFull);
+    }
+
+    /** An evaluation with no rule's ledger full. */
+    public Evaluation(ContactState state, List<Action> actions, List<RuleFailure> failures, boolean skipped,
+                      List<TemplateFailure> templateFailures) {
+        this(state, actions, failures, skipped, templateFailures, List.of());
     }
 
     /** An evaluation without template failures. */
@@ -52,6 +60,31 @@ public record Evaluation(ContactState state, List<Action> actions, List<RuleFail
         @Override
         public String toString() {
             return "contact " + contactId + ", rule " + rule + ": " + message;
+        }
+    }
+
+    /**
+     * A rule that holds as many keys in one contact's ledger as a rule may ({@code maxKeys}): its firings
+     * with a new key were not emitted and not recorded, so that no key is ever forgotten and emitted twice.
+     * They fire again, and are kept back again, at every evaluation; the contact's other actions go out as
+     * usual. A rule meets this only when its keys are nearly unique per firing (an instant, a counter).
+     *
+     * @param contactId the contact
+     * @param rule      the rule (or journey) id
+     * @param maxKeys   the most keys one rule holds per contact
+     * @param withheld  firings kept back at this evaluation
+     */
+    public record LedgerFull(String contactId, String rule, int maxKeys, int withheld) {
+        public LedgerFull {
+            Objects.requireNonNull(contactId, "contactId");
+            Objects.requireNonNull(rule, "rule");
+        }
+
+        @Override
+        public String toString() {
+            return "contact " + contactId + ", rule " + rule + ": its ledger holds " + maxKeys
+                    + " keys, the most a rule keeps per contact; " + withheld + (withheld == 1 ? " firing" : " firings")
+                    + " with a new key withheld";
         }
     }
 

@@ -30,14 +30,18 @@ import java.util.TreeSet;
  */
 public final class Settings {
 
-    private static final Settings DEFAULTS = new Settings(Map.of(), Map.of(), Policies.none());
+    private static final Settings DEFAULTS = new Settings(Map.of(), Map.of(), Policies.none(), Set.of());
 
     private final Map<String, Boolean> enabled;
     private final Map<String, Map<String, Object>> params;
     private final Policies policies;
+    /** Rule ids named with nothing set ({@code "rules":{"x":{}}}); only checked, they change no behaviour. */
+    private final Set<String> named;
 
-    private Settings(Map<String, Boolean> enabled, Map<String, Map<String, Object>> params, Policies policies) {
+    private Settings(Map<String, Boolean> enabled, Map<String, Map<String, Object>> params, Policies policies,
+                     Set<String> named) {
         this.policies = Objects.requireNonNull(policies, "policies");
+        this.named = Collections.unmodifiableSet(new TreeSet<>(named));
         this.enabled = Collections.unmodifiableMap(new TreeMap<>(enabled));
         TreeMap<String, Map<String, Object>> p = new TreeMap<>();
         params.forEach((rule, values) -> p.put(rule, Collections.unmodifiableMap(new TreeMap<>(values))));
@@ -59,6 +63,7 @@ public final class Settings {
         b.enabled.putAll(enabled);
         params.forEach((rule, values) -> b.params.put(rule, new TreeMap<>(values)));
         b.policies = policies;
+        b.named.addAll(named);
         return b;
     }
 
@@ -72,9 +77,13 @@ public final class Settings {
         return enabled.getOrDefault(ruleId, Boolean.TRUE);
     }
 
-    /** Rule ids these settings mention (switched on or off, or with parameters). */
+    /**
+     * Rule ids these settings mention (switched on or off, with parameters, or only named): each must be a
+     * rule or journey of the engine they are given to.
+     */
     public Set<String> mentionedRules() {
-        Set<String> s = new TreeSet<>(enabled.keySet());
+        Set<String> s = new TreeSet<>(named);
+        s.addAll(enabled.keySet());
         s.addAll(params.keySet());
         return Collections.unmodifiableSet(s);
     }
@@ -157,6 +166,7 @@ public final class Settings {
         private final Map<String, Boolean> enabled = new TreeMap<>();
         private final Map<String, Map<String, Object>> params = new TreeMap<>();
         private Policies policies = Policies.none();
+        private final Set<String> named = new TreeSet<>();
 
         private Builder() {
         }
@@ -171,6 +181,17 @@ public final class Settings {
         public Builder enabled(String ruleId, boolean on) {
             checkRuleId(ruleId);
             enabled.put(ruleId, on);
+            return this;
+        }
+
+        /**
+         * Names a rule without changing it, as {@code "rules":{"id":{}}} does: nothing changes, but the rule
+         * counts as {@linkplain Settings#mentionedRules() mentioned}, so an engine without it rejects these
+         * settings. Not part of {@code equals}: it changes no behaviour.
+         */
+        public Builder rule(String ruleId) {
+            checkRuleId(ruleId);
+            named.add(ruleId);
             return this;
         }
 
@@ -200,7 +221,7 @@ public final class Settings {
 
         /** The settings; checks the rules' cross-parameter constraints. */
         public Settings build() {
-            Settings s = new Settings(enabled, params, policies);
+            Settings s = new Settings(enabled, params, policies, named);
             Duration after = s.duration(StandardRules.ABANDONED_CART, "afterHours");
             Duration maxAge = s.duration(StandardRules.ABANDONED_CART, "maxAgeHours");
             if (maxAge.compareTo(after) <= 0) {

@@ -3,10 +3,13 @@ package dev.waymark.json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.waymark.Action;
@@ -19,6 +22,7 @@ import dev.waymark.WaymarkException;
 import dev.waymark.internal.StandardRules;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Instant;
@@ -39,14 +43,35 @@ import java.util.Set;
  */
 public final class WaymarkJson {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+    private static final ObjectMapper MAPPER = base().build();
+
+    /**
+     * Reads contact states strictly: every field the writer writes must be there (a missing one is an
+     * error, not a zero or an empty collection), no null for a number or flag, no number in quotes or
+     * fraction for an integer. Fields added after the first state format are filled in before binding.
+     */
+    private static final ObjectMapper STATE_MAPPER = base()
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
+
+    /**
+     * Fields of a contact ({@code contact.*}) that states written by earlier versions lack: absent means
+     * none. Every other field of a state line is required. A field added to the state later belongs here.
+     */
+    private static final List<String> OPTIONAL_CONTACT_FIELDS = List.of("conversions", "journeys");
+
+    private static JsonMapper.Builder base() {
+        return JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
 
     private static final Set<String> EVENT_FIELDS = Set.of("id", "contactId", "type", "at", "props");
 
@@ -208,16 +233,63 @@ public final class WaymarkJson {
         }
     }
 
-    /** Reads a state written by {@link #write(ContactState)}. */
+    /**
+     * Reads a state written by {@link #write(ContactState)}, strictly: a missing field (other than those a
+     * state of an earlier version lacks, {@code contact.conversions} and {@code contact.journeys}), an unknown
+     * field or a value of the wrong kind throws naming the field, for example {@code contact.orderCount}.
+     */
     public static ContactState readState(String json) {
+        JsonNode node;
         try {
-            return MAPPER.readValue(json, ContactState.class);
+            node = STATE_MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new WaymarkException("not a valid contact state: " + e.getOriginalMessage(), e);
+            throw new WaymarkException("not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new WaymarkException("a contact state must be a JSON object");
+        }
+        if (node.get("contact") instanceof ObjectNode contact) {
+            for (String field : OPTIONAL_CONTACT_FIELDS) {
+                if (!contact.has(field)) {
+                    contact.putNull(field);
+                }
+            }
+        }
+        try {
+            return STATE_MAPPER.treeToValue(node, ContactState.class);
+        } catch (JsonProcessingException e) {
+            throw new WaymarkException(describe(e), e);
         } catch (IllegalArgumentException e) {
             throw new WaymarkException("not a valid contact state: " + e.getMessage(), e);
         }
     }
+
+    /** A binding error as {@code field.path: what is wrong}. */
+    private static String describe(JsonProcessingException e) {
+        StringBuilder path = new StringBuilder();
+        if (e instanceof JsonMappingException m) {
+            for (JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null) {
+                    path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    path.append('[').append(r.getIndex()).append(']');
+                }
+            }
+        }
+        String message = e.getOriginalMessage();
+        java.util.regex.Matcher missing = MISSING.matcher(message);
+        if (e instanceof UnrecognizedPropertyException) {
+            return path + ": unknown field";
+        } else if (missing.find()) {
+            // Jackson's path already ends at the missing property
+            return (path.isEmpty() ? missing.group(1) : path) + ": missing (every state line has it)";
+        }
+        // Jackson's own words up to its hint about features, which means nothing to a person with a state file
+        int hint = message.indexOf("; `");
+        return (path.isEmpty() ? "" : path + ": ") + (hint > 0 ? message.substring(0, hint) : message);
+    }
+
+    private static final java.util.regex.Pattern MISSING = java.util.regex.Pattern.compile("Missing creator property '([^']*)'");
 
     /** Writes states as JSONL, one contact per line. */
     public static void writeStates(Iterable<ContactState> states, Writer out) {
@@ -234,14 +306,89 @@ public final class WaymarkJson {
     /** Reads a JSONL state file; an unreadable line throws naming its number. */
     public static List<ContactState> readStates(BufferedReader in) {
         List<ContactState> states = new ArrayList<>();
-        forEachLine(in, "state", (line, number) -> {
-            try {
-                states.add(readState(line));
-            } catch (WaymarkException e) {
-                throw new WaymarkException("state line " + number + ": " + e.getMessage(), e);
+        forEachLine(in, "state", (line, number) -> states.add(readStateLine(line, number)));
+        return states;
+    }
+
+    /**
+     * Reads a JSONL state file from its bytes, each line decoded as UTF-8 on its own: a line that is not
+     * UTF-8, or not a valid state (see {@link #readState}), throws {@link WaymarkException} naming its number.
+     *
+     * @throws UncheckedIOException when {@code in} cannot be read
+     */
+    public static List<ContactState> readStates(InputStream in) {
+        List<ContactState> states = new ArrayList<>();
+        forEachLine(in, l -> {
+            if (l.utf8Problem() != null) {
+                throw new WaymarkException("state line " + l.number() + ": " + l.utf8Problem());
+            }
+            if (!l.text().isBlank()) {
+                states.add(readStateLine(l.text(), l.number()));
             }
         });
         return states;
+    }
+
+    private static ContactState readStateLine(String line, int number) {
+        try {
+            return readState(line);
+        } catch (WaymarkException e) {
+            throw new WaymarkException("state line " + number + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One line of a JSONL input, decoded on its own.
+     *
+     * @param number      its 1-based number
+     * @param text        its text without the line end, or {@code null} when its bytes are not UTF-8
+     * @param utf8Problem {@code null}, or where its bytes stop being UTF-8 (then {@code text} is null)
+     */
+    public record Line(int number, String text, String utf8Problem) {
+        public Line {
+            if ((text == null) == (utf8Problem == null)) {
+                throw new IllegalArgumentException("a line has either text or a UTF-8 problem");
+            }
+        }
+    }
+
+    /**
+     * Hands every line of {@code in} (blank ones too) to {@code action} in order, each decoded as UTF-8 on
+     * its own and strictly, so that a line with bytes that are not UTF-8 is reported as that line (see
+     * {@link Line#utf8Problem()}) and the lines after it are read as usual. A byte order mark before the
+     * first line is skipped; a {@code \r} before a line end is dropped. Does not close {@code in}.
+     *
+     * @throws UncheckedIOException when {@code in} cannot be read
+     */
+    public static void forEachLine(InputStream in, java.util.function.Consumer<Line> action) {
+        try {
+            Utf8Lines.read(in, action);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading input: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #readEvents(BufferedReader)}, from the input's bytes: a line that is not UTF-8 is a bad
+     * line like any other, an {@link InvalidEventException} naming its number.
+     *
+     * @throws UncheckedIOException when {@code in} cannot be read
+     */
+    public static EventLines readEvents(InputStream in) {
+        List<Event> events = new ArrayList<>();
+        List<InvalidEventException> errors = new ArrayList<>();
+        forEachLine(in, l -> {
+            if (l.utf8Problem() != null) {
+                errors.add(new InvalidEventException(l.number(), "", l.utf8Problem()));
+            } else if (!l.text().isBlank()) {
+                try {
+                    events.add(readEvent(l.text(), l.number()));
+                } catch (InvalidEventException e) {
+                    errors.add(e);
+                }
+            }
+        });
+        return new EventLines(events, errors);
     }
 
     /**
@@ -253,13 +400,18 @@ public final class WaymarkJson {
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidSettingsException("(file)", "not valid JSON: " + e.getOriginalMessage());
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new InvalidSettingsException("(file)", (at == null || at.getLineNr() < 1 ? ""
+                    : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ") + "not valid JSON: " + e.getOriginalMessage());
         }
-        if (root == null || root.isNull() || root.isMissingNode()) {
-            return Settings.defaults();
+        // An empty file or a bare null is more likely a truncated or mistaken file than a wish for the
+        // defaults, which {} says plainly.
+        if (root == null || root.isMissingNode()) {
+            throw new InvalidSettingsException("(file)", "empty; settings are a JSON object, {} for the defaults");
         }
         if (!root.isObject()) {
-            throw new InvalidSettingsException("(file)", "settings must be a JSON object");
+            throw new InvalidSettingsException("(file)", "settings must be a JSON object ({} for the defaults), was "
+                    + (root.isNull() ? "null" : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
         Settings.Builder b = Settings.builder();
         Iterator<Map.Entry<String, JsonNode>> top = root.fields();
@@ -285,6 +437,7 @@ public final class WaymarkJson {
             if (!rule.getValue().isObject()) {
                 throw new InvalidSettingsException("rules." + id, "must be an object");
             }
+            b.rule(id); // named, even with nothing set: the engine checks the ruleset has it
             Iterator<Map.Entry<String, JsonNode>> params = rule.getValue().fields();
             while (params.hasNext()) {
                 Map.Entry<String, JsonNode> p = params.next();
@@ -297,8 +450,10 @@ public final class WaymarkJson {
                 } else if (StandardRules.isStandard(id)) {
                     b.param(id, p.getKey(), value(p.getValue()));
                 } else {
-                    throw new InvalidSettingsException(key, "'" + id + "' is no standard rule (those are: "
-                            + String.join(", ", StandardRules.ids()) + "); a custom rule takes only 'enabled'");
+                    String like = dev.waymark.internal.Suggest.closest(id, StandardRules.ids());
+                    throw new InvalidSettingsException(key, "'" + id + "' is no standard rule"
+                            + (like == null ? "" : " (did you mean " + like + "?)") + "; standard rules: "
+                            + String.join(", ", StandardRules.ids()) + "; a custom rule takes only 'enabled'");
                 }
             }
         }

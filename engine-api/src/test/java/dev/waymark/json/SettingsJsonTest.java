@@ -62,6 +62,38 @@ class SettingsJsonTest {
                 });
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "empty file       | ''       | settings (file): empty; settings are a JSON object, {} for the defaults",
+        "only whitespace  | '  \n  ' | settings (file): empty; settings are a JSON object, {} for the defaults",
+        "null             | null     | settings (file): settings must be a JSON object ({} for the defaults), was null",
+        "an array         | []       | settings (file): settings must be a JSON object ({} for the defaults), was array",
+    })
+    void emptyOrNullSettings_areAnError_notTheDefaults(String what, String json, String message) {
+        assertThatThrownBy(() -> WaymarkJson.readSettings(json.replace("\\n", "\n")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessage(message);
+    }
+
+    @Test
+    void jsonSyntaxError_namesLineAndColumn() {
+        assertThatThrownBy(() -> WaymarkJson.readSettings("{\"rules\":{\n  \"win-back\": {\"days\": 60,}\n}}"))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.key()).isEqualTo("(file)"))
+                .hasMessageStartingWith("settings (file): line 2, column 27: not valid JSON: ");
+    }
+
+    @Test
+    void ruleNamedWithNothingSet_isMentioned_soTheEngineCanRejectAnUnknownOne() {
+        Settings s = WaymarkJson.readSettings("{\"rules\":{\"abandoned-kart\":{}}}");
+        assertThat(s.mentionedRules()).containsExactly("abandoned-kart");
+        assertThat(s).isEqualTo(Settings.defaults()); // it changes no behaviour
+    }
+
+    @Test
+    void parameterOfAMisspeltStandardRule_suggestsTheRule() {
+        assertThatThrownBy(() -> WaymarkJson.readSettings("{\"rules\":{\"win-bak\":{\"days\":3}}}"))
+                .hasMessageStartingWith("settings rules.win-bak.days: 'win-bak' is no standard rule (did you mean win-back?)");
+    }
+
     @Test
     void builder_rejectsBadValueAtOnce_quotingIt() {
         assertThatThrownBy(() -> Settings.builder().param("win-back", "days", Duration.ofDays(-2)))

@@ -248,8 +248,8 @@ final class Evaluator implements JourneyEngine {
         } catch (JourneyPass.Failed f) {
             return new Evaluation(original, List.of(), List.of(new RuleFailure(contact.id(), f.journey, f.getMessage())), false);
         }
-        List<Action> admitted = Ledger.admit(contact, firings, now, trace);
-        Delivery.Outcome delivered = delivery.apply(contact, admitted, now, trace,
+        Ledger.Admitted admitted = Ledger.admit(contact, firings, now, trace);
+        Delivery.Outcome delivered = delivery.apply(contact, admitted.actions(), now, trace,
                 moved == null ? Delivery.JourneyOrder.NONE : moved.order());
         if (moved != null && !delivered.heldAt().isEmpty()) {
             // Each journey holding at a withheld send moves again up to it, so only an exit can still end it.
@@ -264,7 +264,7 @@ final class Evaluator implements JourneyEngine {
                 delivered.wakeUp(), actions, now);
         trace.journeys(moved == null ? java.util.Map.of() : moved.results());
         ContactState next = new ContactState(after, folded.pending(), folded.seenEventIds(), wake, now, config.rulesetId());
-        return new Evaluation(next, actions, List.of(), false, templateFailures);
+        return new Evaluation(next, actions, List.of(), false, templateFailures, admitted.full());
     }
 
     private static Contact withJourneys(Contact contact, dev.waymark.internal.JourneyRuns runs) {
@@ -355,9 +355,11 @@ final class Evaluator implements JourneyEngine {
         long actions;
         final List<RuleFailure> failures = new ArrayList<>();
         final List<TemplateFailure> templateFailures = new ArrayList<>();
+        final List<Evaluation.LedgerFull> ledgerFull = new ArrayList<>();
 
         void add(Evaluation e) {
             templateFailures.addAll(e.templateFailures());
+            ledgerFull.addAll(e.ledgerFull());
             contacts++;
             if (e.skipped()) {
                 skipped++;
@@ -369,7 +371,7 @@ final class Evaluator implements JourneyEngine {
         }
 
         BulkSummary summary() {
-            return new BulkSummary(contacts, evaluated, skipped, actions, failures, templateFailures);
+            return new BulkSummary(contacts, evaluated, skipped, actions, failures, templateFailures, ledgerFull);
         }
     }
 }

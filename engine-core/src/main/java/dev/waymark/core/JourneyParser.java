@@ -78,8 +78,9 @@ final class JourneyParser {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr());
+            int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
             throw new RuleCompilationException(List.of(new RuleCompilationException.Problem(file, line,
-                    "not valid JSON: " + e.getOriginalMessage())));
+                    (column > 0 ? "column " + column + ": " : "") + "not valid JSON: " + e.getOriginalMessage())));
         }
         if (root == null || !root.isObject()) {
             throw error(file, "", "a journey file must hold one JSON object");

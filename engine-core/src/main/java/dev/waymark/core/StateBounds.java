@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * Every size bound of a contact's state, in one place (docs/events-and-actions.md: the state stays bounded however long the
  * history), and the trimming that keeps it there. Each bound forgets only what can no longer change an
  * action: orders and carts past the 180-day retention that rule windows must fit in, the oldest closed carts,
- * reviews, categories, custom event types; the ledger's own bound is {@link Ledger#trim}'s. Stateless.
+ * reviews, categories, custom event types; the ledger's own bound is {@link Ledger}'s (past {@link #MAX_LEDGER}
+ * entries it forgets what cannot recur; each rule holds at most {@link Ledger#MAX_KEYS_PER_RULE} keys). Stateless.
  */
 final class StateBounds {
     private StateBounds() {
@@ -95,7 +96,7 @@ final class StateBounds {
             d.categories.write().retainAll(cats);
         }
         trimCustomEventTypes(d);
-        Ledger.trim(d, MAX_LEDGER);
+        Ledger.trim(d, MAX_LEDGER, now);
         if (ConversionLog.needsTrim(d.conversions, now)) {
             d.conversions = ConversionLog.trim(d.conversions, now);
         }

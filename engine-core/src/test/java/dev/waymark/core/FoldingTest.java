@@ -193,18 +193,24 @@ class FoldingTest {
     }
 
     @Test
-    void longLedger_forgetsOldEntries_butKeepsTheNewestOfEachRuleAndType() {
+    void longLedger_forgetsOnlyKeysThatCannotRecur() {
         dev.waymark.core.ContactDraft draft = new dev.waymark.core.ContactDraft(Contact.empty("c-1"));
         Instant t0 = Instant.parse("2020-01-01T00:00:00Z");
+        draft.lastOrderAt = t0.plusSeconds(3600L * 100);
         OwnActions.applyOne(draft, Action.of("c-1", "ad-exclusion", "audience.remove", "once", t0, Map.of("audience", "acquisition")));
-        for (int i = 1; i <= 600; i++) {
-            OwnActions.applyOne(draft, Action.of("c-1", "review-request", "email.send", "o" + i, t0.plusSeconds(3600L * i), Map.of()));
+        for (int i = 1; i <= 100; i++) {
+            Instant at = t0.plusSeconds(3600L * i);
+            OwnActions.applyOne(draft, Action.of("c-1", "win-back", "email.send", at.toString(), at, Map.of()));
+            OwnActions.applyOne(draft, Action.of("c-1", "stage-progression", "stage.set", "x>y@" + at, at, Map.of("from", "none", "to", "awareness")));
+            OwnActions.applyOne(draft, Action.of("c-1", "back-in-stock", "email.send", "restock@" + at, at, Map.of()));
         }
         StateBounds.trim(draft, Instant.parse("2020-02-01T00:00:00Z"));
         Contact c = draft.freeze();
-        assertThat(c.ledger()).hasSize(256);
         assertThat(c.inLedger("ad-exclusion", "audience.remove", "once")).isTrue();
-        assertThat(c.inLedger("review-request", "email.send", "o600")).isTrue();
-        assertThat(c.inLedger("review-request", "email.send", "o1")).isFalse();
+        assertThat(c.inLedger("win-back", "email.send", draft.lastOrderAt.toString())).as("the current last order").isTrue();
+        assertThat(c.inLedger("win-back", "email.send", t0.plusSeconds(3600).toString())).as("an older last order").isFalse();
+        assertThat(c.ledger().stream().filter(e -> e.rule().equals("stage-progression"))).as("the newest stage change").hasSize(1);
+        assertThat(c.ledger().stream().filter(e -> e.rule().equals("back-in-stock"))).as("a custom rule: every key").hasSize(100);
+        assertThat(c.ledger()).hasSize(1 + 1 + 1 + 100);
     }
 }

@@ -138,14 +138,14 @@ final class RulesetCompiler {
             journeyIds.add(j.id());
         }
         for (String id : settings.mentionedRules()) {
-            requireRule(id, "rules." + id, "no rule with this id", rules, journeyIds);
+            requireRule(id, "rules." + id, "unknown rule", rules, journeyIds);
         }
         List<String> priority = settings.policies().priority();
         for (int i = 0; i < priority.size(); i++) {
             requireRule(priority.get(i), "policies.priority[" + i + "]", "no rule '" + priority.get(i) + "'", rules, journeyIds);
         }
         for (String id : settings.policies().experiments().keySet()) {
-            requireRule(id, "policies.experiments." + id, "no rule with this id", rules, journeyIds);
+            requireRule(id, "policies.experiments." + id, "unknown rule", rules, journeyIds);
         }
         boolean alwaysDue = false;
         TreeMap<String, String> withoutDueTimes = new TreeMap<>(); // rule id -> the source it came from
@@ -201,8 +201,12 @@ final class RulesetCompiler {
     private static void requireRule(String id, String key, String problem, TreeMap<String, Rule> compiled,
                                     java.util.Set<String> journeys) {
         if (!compiled.containsKey(id) && !StandardRules.isStandard(id) && !journeys.contains(id)) {
-            throw new InvalidSettingsException(key, problem + "; rules: " + String.join(", ", allIds(compiled))
-                    + (journeys.isEmpty() ? "" : "; journeys: " + String.join(", ", journeys)));
+            SortedSet<String> known = allIds(compiled);
+            known.addAll(journeys);
+            String like = dev.waymark.internal.Suggest.closest(id, known);
+            throw new InvalidSettingsException(key, problem + (like == null ? "" : "; did you mean " + like + "?")
+                    + " (rules: " + String.join(", ", allIds(compiled))
+                    + (journeys.isEmpty() ? "" : "; journeys: " + String.join(", ", journeys)) + ")");
         }
     }
 

@@ -66,6 +66,8 @@ public final class Waymark {
                 String json;
                 try {
                     json = Files.readString(p, StandardCharsets.UTF_8);
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new WaymarkException("journey file " + p + " is not valid UTF-8", e);
                 } catch (IOException e) {
                     throw new WaymarkException("cannot read journey file " + p + ": " + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
@@ -96,6 +98,8 @@ public final class Waymark {
             Objects.requireNonNull(drlFile, "drlFile");
             try {
                 rules.add(new RuleSource(drlFile.toString(), Files.readString(drlFile, StandardCharsets.UTF_8)));
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new WaymarkException("rule file " + drlFile + " is not valid UTF-8", e);
             } catch (IOException e) {
                 throw new WaymarkException("cannot read rule file " + drlFile + ": " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : " " + e.getMessage()), e);

@@ -513,6 +513,7 @@ public final class ContactStore implements AutoCloseable {
         private final List<dev.waymark.Evaluation.RuleFailure> failures = new ArrayList<>();
         private final List<dev.waymark.Evaluation.TemplateFailure> templateFailures = new ArrayList<>();
         private final List<PassSummary.LateEvent> late = new ArrayList<>();
+        private final List<dev.waymark.Evaluation.LedgerFull> ledgerFull = new ArrayList<>();
         private long evaluated;
         private long skipped;
         private long actions;
@@ -570,7 +571,8 @@ public final class ContactStore implements AutoCloseable {
                 }
                 return null;
             });
-            return new PassSummary(run, now, full, ids.size(), evaluated, skipped, actions, failures, templateFailures, late);
+            return new PassSummary(run, now, full, ids.size(), evaluated, skipped, actions, failures, templateFailures, late,
+                    ledgerFull);
         }
 
         /** The due contacts' ids, in Java's string order (the output order of docs/events-and-actions.md), each once. */
@@ -689,6 +691,7 @@ public final class ContactStore implements AutoCloseable {
             skipped += summary.skipped();
             failures.addAll(summary.failures());
             templateFailures.addAll(summary.templateFailures());
+            ledgerFull.addAll(summary.ledgerFull());
             try (PreparedStatement up = db.conn.prepareStatement(UPSERT);
                  PreparedStatement ob = db.conn.prepareStatement("INSERT INTO waymark_outbox"
                          + " (id, contact_id, run, seq, action, written_at) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING")) {

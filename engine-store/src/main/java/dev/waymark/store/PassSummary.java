@@ -21,14 +21,23 @@ import java.util.List;
  * @param templateFailures messages committed without a body
  * @param late             received events not applied because they are late
  *                         ({@link dev.waymark.ContactState#isLate}), in the order they were received
+ * @param ledgerFull       rules whose ledger was full for a contact, so firings with new keys were withheld
  */
 public record PassSummary(long run, Instant now, boolean full, long due, long evaluated, long skipped, long actions,
-                          List<RuleFailure> failures, List<TemplateFailure> templateFailures, List<LateEvent> late) {
+                          List<RuleFailure> failures, List<TemplateFailure> templateFailures, List<LateEvent> late,
+                          List<dev.waymark.Evaluation.LedgerFull> ledgerFull) {
 
     public PassSummary {
         failures = List.copyOf(failures);
         templateFailures = List.copyOf(templateFailures);
         late = List.copyOf(late);
+        ledgerFull = List.copyOf(ledgerFull);
+    }
+
+    /** A pass in which no rule's ledger was full. */
+    public PassSummary(long run, Instant now, boolean full, long due, long evaluated, long skipped, long actions,
+                       List<RuleFailure> failures, List<TemplateFailure> templateFailures, List<LateEvent> late) {
+        this(run, now, full, due, evaluated, skipped, actions, failures, templateFailures, late, List.of());
     }
 
     /**

@@ -71,6 +71,23 @@ class SqliteContactStoreTest extends ContactStoreContract {
     }
 
     @Test
+    void aStoredStateMissingAField_isRefusedNamingTheContactAndTheField() throws Exception {
+        String location = newLocation();
+        try (ContactStore store = open(location)) {
+            store.importStates(java.util.List.of(dev.waymark.ContactState.empty("c-1")));
+        }
+        try (Connection c = sqlite(location); Statement st = c.createStatement()) {
+            // the state as a damaged or hand-edited row would hold it: orderCount gone, which must not read as 0
+            st.execute("UPDATE waymark_contacts SET state = replace(state, '\"orderCount\":0,', '') WHERE id = 'c-1'");
+        }
+        try (ContactStore store = open(location)) {
+            assertThatThrownBy(() -> store.state("c-1"))
+                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.NOT_A_STORE))
+                    .hasMessageEndingWith("the state of contact c-1 is not a Waymark contact state: contact.orderCount: missing (every state line has it)");
+        }
+    }
+
+    @Test
     void usesTheWalJournal() throws Exception {
         String location = newLocation();
         open(location).close();

@@ -33,6 +33,8 @@ public final class EngineSetup {
         String json;
         try {
             json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CliException(ExitStatus.USAGE, List.of("--settings: " + file + " is not valid UTF-8"), e);
         } catch (IOException e) {
             throw CliException.usage("--settings: cannot read " + file + ": " + describe(e));
         }

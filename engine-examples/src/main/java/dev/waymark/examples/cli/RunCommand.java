@@ -12,11 +12,9 @@ import dev.waymark.Settings;
 import dev.waymark.Evaluation.TemplateFailure;
 import dev.waymark.json.WaymarkJson;
 import dev.waymark.store.PassSummary;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -51,6 +49,11 @@ import picocli.CommandLine.Option;
  * older than its contact's newest applied event, docs/events-and-actions.md) is not applied, is reported with its line and is
  * counted in the summary. With {@code --store} instead of {@code --state}, {@link StoreRun} does steps 3 and 4
  * on the contact store (docs/contact-store.md).
+ *
+ * <p>A {@code --state} file serves one run at a time: the run locks it ({@link StateFile#lock}) before it
+ * reads anything and until the new state is in place, and a second run on it fails at once (exit 1) without
+ * emitting anything. A rule whose ledger is full for a contact (see {@code Evaluation.LedgerFull}) is
+ * reported on stderr naming the rule; its firings with new keys are withheld rather than emitted twice.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         synopsisHeading = "usage: java -jar waymark.jar ",
@@ -158,90 +161,115 @@ public final class RunCommand implements CliCommand {
         Progress progress = Progress.of(progressAsked, terminal.stderr() && !(outFile == null && terminal.stdout()), stderr);
         Settings settings = EngineSetup.readSettings(settingsFile);
 
-        // 2. Compiling takes seconds: do it while the input is read.
-        CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, journeyFiles, templates, settingsFile);
+        // One run at a time per state file, from here to the state written back: a second run fails at once.
+        try (AtomicFile.Lock lock = StateFile.lock(stateFile)) { // null without --state: nothing to lock
 
-        String source = eventsFile == null ? "stdin" : eventsName;
-        NumberedEvents lines = readEvents(eventsFile, progress);
-        progress.done();
-        for (InvalidEventException e : lines.errors()) {
-            stderr.println("waymark: " + source + ": " + e.getMessage() + (lenient ? " (skipped)" : ""));
-        }
-        if (!lenient && !lines.errors().isEmpty()) {
-            int n = lines.errors().size();
-            throw new CliException(ExitStatus.INVALID_INPUT, n + (n == 1 ? " bad line" : " bad lines") + " in " + source
-                    + "; nothing was written" + (stateFile == null ? "" : " and the state file is unchanged")
-                    + (store == null ? "" : " and the store is unchanged")
-                    + " (fix them, or pass --lenient to skip them)");
-        }
-        if (store != null) {
-            new StoreRun(stdout, stderr, progress, terminal).run(store, source, lines, engine, now, outFile, templates != null);
-            return;
-        }
-        TreeMap<String, ContactState> states = StateFile.read(stateFile);
-        TreeMap<String, List<Integer>> byContact = new TreeMap<>();
-        for (int i = 0; i < lines.events().size(); i++) {
-            byContact.computeIfAbsent(lines.events().get(i).contactId(), id -> new ArrayList<>()).add(i);
-        }
-        List<PassSummary.LateEvent> late = new ArrayList<>();
-        for (Map.Entry<String, List<Integer>> e : byContact.entrySet()) {
-            ContactState s = states.get(e.getKey());
-            s = s == null ? ContactState.empty(e.getKey()) : s;
-            List<Event> events = new ArrayList<>(e.getValue().size());
-            java.util.Set<String> lateIds = new java.util.HashSet<>();
-            for (int i : e.getValue()) {
-                Event event = lines.events().get(i);
-                if (!s.seenEventIds().containsKey(event.id()) && s.isLate(event)) {
-                    if (lateIds.add(event.id())) { // a repeat within the input is one late event, as in a store
-                        late.add(new PassSummary.LateEvent(source, lines.lines().get(i), event.id(), event.contactId()));
+            // 2. Compiling takes seconds: do it while the input is read.
+            CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, journeyFiles, templates, settingsFile);
+
+            String source = eventsFile == null ? "stdin" : eventsName;
+            NumberedEvents lines = readEvents(eventsFile, progress);
+            progress.done();
+            for (InvalidEventException e : lines.errors()) {
+                stderr.println("waymark: " + source + ": " + e.getMessage() + (lenient ? " (skipped)" : ""));
+            }
+            if (!lenient && !lines.errors().isEmpty()) {
+                int n = lines.errors().size();
+                throw new CliException(ExitStatus.INVALID_INPUT, n + (n == 1 ? " bad line" : " bad lines") + " in " + source
+                        + "; nothing was written" + (stateFile == null ? "" : " and the state file is unchanged")
+                        + (store == null ? "" : " and the store is unchanged")
+                        + " (fix them, or pass --lenient to skip them)");
+            }
+            if (store != null) {
+                new StoreRun(stdout, stderr, progress, terminal).run(store, source, lines, engine, now, outFile, templates != null);
+                return;
+            }
+            TreeMap<String, ContactState> states = StateFile.read(stateFile);
+            TreeMap<String, List<Integer>> byContact = new TreeMap<>();
+            for (int i = 0; i < lines.events().size(); i++) {
+                byContact.computeIfAbsent(lines.events().get(i).contactId(), id -> new ArrayList<>()).add(i);
+            }
+            List<PassSummary.LateEvent> late = new ArrayList<>();
+            for (Map.Entry<String, List<Integer>> e : byContact.entrySet()) {
+                ContactState s = states.get(e.getKey());
+                s = s == null ? ContactState.empty(e.getKey()) : s;
+                List<Event> events = new ArrayList<>(e.getValue().size());
+                java.util.Set<String> lateIds = new java.util.HashSet<>();
+                for (int i : e.getValue()) {
+                    Event event = lines.events().get(i);
+                    if (!s.seenEventIds().containsKey(event.id()) && s.isLate(event)) {
+                        if (lateIds.add(event.id())) { // a repeat within the input is one late event, as in a store
+                            late.add(new PassSummary.LateEvent(source, lines.lines().get(i), event.id(), event.contactId()));
+                        }
+                    } else {
+                        events.add(event);
                     }
-                } else {
-                    events.add(event);
                 }
+                states.put(e.getKey(), s.withEvents(events));
             }
-            states.put(e.getKey(), s.withEvents(events));
-        }
-        JourneyEngine journeys = EngineSetup.await(engine);
-        progress.start(states.size());
+            JourneyEngine journeys = EngineSetup.await(engine);
+            progress.start(states.size());
 
-        // 3. Evaluate in contactId order, so the actions come out in the output order of docs/events-and-actions.md; then the state.
-        List<ContactState> next = new ArrayList<>(states.size());
-        BulkSummary summary;
-        try {
-            if (outFile == null) {
-                Writer out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
-                summary = evaluate(journeys, states.values(), now, next, out, progress);
-                out.flush();
-            } else {
-                AtomicReference<BulkSummary> done = new AtomicReference<>();
-                new AtomicFile(outFile).write(out -> done.set(evaluate(journeys, states.values(), now, next, out, progress)));
-                summary = done.get();
+            // 3. Evaluate in contactId order, so the actions come out in the output order of docs/events-and-actions.md; then the state.
+            List<ContactState> next = new ArrayList<>(states.size());
+            BulkSummary summary;
+            try {
+                if (outFile == null) {
+                    Writer out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
+                    summary = evaluate(journeys, states.values(), now, next, out, progress);
+                    out.flush();
+                } else {
+                    AtomicReference<BulkSummary> done = new AtomicReference<>();
+                    new AtomicFile(outFile).write(out -> done.set(evaluate(journeys, states.values(), now, next, out, progress)));
+                    summary = done.get();
+                }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        if (stateFile != null) {
-            new AtomicFile(stateFile).write(w -> WaymarkJson.writeStates(next, w));
-        }
+            if (stateFile != null) {
+                new AtomicFile(stateFile).write(w -> WaymarkJson.writeStates(next, w));
+            }
 
-        progress.done();
+            progress.done();
 
-        // 4. Tell the person what happened.
-        List<RuleFailure> failures = summary.failures();
-        List<TemplateFailure> templateFailures = summary.templateFailures();
-        reportProblems(stderr, late, failures, templateFailures);
-        long waiting = next.stream().flatMap(s -> s.pending().stream()).filter(e -> e.at().isAfter(now)).count();
-        if (waiting > 0) {
-            stderr.println("waymark: " + waiting + (waiting == 1 ? " event is" : " events are") + " later than --now: "
-                    + (stateFile == null ? "not applied (pass --state to keep them for a later run)"
-                    : "kept in the state file until a run reaches them"));
+            // 4. Tell the person what happened.
+            List<RuleFailure> failures = summary.failures();
+            List<TemplateFailure> templateFailures = summary.templateFailures();
+            reportProblems(stderr, late, failures, templateFailures);
+            reportLedgerFull(stderr, summary.ledgerFull());
+            long waiting = next.stream().flatMap(s -> s.pending().stream()).filter(e -> e.at().isAfter(now)).count();
+            if (waiting > 0) {
+                stderr.println("waymark: " + waiting + (waiting == 1 ? " event is" : " events are") + " later than --now: "
+                        + (stateFile == null ? "not applied (pass --state to keep them for a later run)"
+                        : "kept in the state file until a run reaches them"));
+            }
+            stderr.println("waymark: " + lines.events().size() + " events, " + summary.contacts() + " contacts, "
+                    + summary.actions() + " actions" + destination(outFile) + ", " + lines.errors().size() + " rejected lines, "
+                    + failures.size() + " rule failures"
+                    + (templates == null ? "" : ", " + templateFailures.size() + " template failures")
+                    + ", " + late.size() + " late events");
+            floodHint(stderr, terminal, outFile, summary.actions());
         }
-        stderr.println("waymark: " + lines.events().size() + " events, " + summary.contacts() + " contacts, "
-                + summary.actions() + " actions" + destination(outFile) + ", " + lines.errors().size() + " rejected lines, "
-                + failures.size() + " rule failures"
-                + (templates == null ? "" : ", " + templateFailures.size() + " template failures")
-                + ", " + late.size() + " late events");
-        floodHint(stderr, terminal, outFile, summary.actions());
+    }
+
+    /**
+     * One line per rule whose ledger was full for some contacts: which rule, how many contacts (the first
+     * few by id) and how many firings were withheld, so a rule author sees the rule's keys are too many.
+     */
+    static void reportLedgerFull(PrintStream stderr, List<dev.waymark.Evaluation.LedgerFull> full) {
+        TreeMap<String, List<dev.waymark.Evaluation.LedgerFull>> byRule = new TreeMap<>();
+        for (dev.waymark.Evaluation.LedgerFull f : full) {
+            byRule.computeIfAbsent(f.rule(), r -> new ArrayList<>()).add(f);
+        }
+        byRule.forEach((rule, list) -> {
+            long withheld = list.stream().mapToLong(dev.waymark.Evaluation.LedgerFull::withheld).sum();
+            List<String> ids = list.stream().map(dev.waymark.Evaluation.LedgerFull::contactId).sorted().limit(5).toList();
+            stderr.println("waymark: rule " + rule + " holds " + list.get(0).maxKeys() + " keys, the most the ledger keeps"
+                    + " per rule and contact, for " + list.size() + (list.size() == 1 ? " contact" : " contacts") + " ("
+                    + String.join(", ", ids) + (list.size() > ids.size() ? ", ..." : "") + "): " + withheld
+                    + (withheld == 1 ? " firing" : " firings") + " with a new key withheld, not emitted"
+                    + " (no key is forgotten, so none goes out twice; give the rule fewer distinct keys per contact)");
+        });
     }
 
     /** Where the summary says the actions went: nothing for stdout (they are right there), else the file. */
@@ -307,31 +335,30 @@ public final class RunCommand implements CliCommand {
     }
 
     private NumberedEvents readEvents(Path file, Progress progress) throws IOException {
-        // InputStreamReader replaces malformed UTF-8 instead of failing the whole input; the line then
-        // fails (or passes) JSON validation on its own.
-        try (InputStream in = file == null ? new NonClosing(stdin) : Files.newInputStream(file);
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+        // Bytes, each line decoded on its own: a line that is not UTF-8 is a bad line naming its number,
+        // like a line that is not JSON, and the lines after it are read as usual.
+        try (InputStream in = file == null ? new NonClosing(stdin) : Files.newInputStream(file)) {
             List<Event> events = new ArrayList<>();
             List<Integer> numbers = new ArrayList<>();
             List<InvalidEventException> errors = new ArrayList<>();
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if ((number & 0x3fff) == 0) {
-                    progress.read(number);
+            WaymarkJson.forEachLine(in, line -> {
+                if ((line.number() & 0x3fff) == 0) {
+                    progress.read(line.number());
                 }
-                if (line.isBlank()) {
-                    continue;
+                if (line.utf8Problem() != null) {
+                    errors.add(new InvalidEventException(line.number(), "", line.utf8Problem()));
+                } else if (!line.text().isBlank()) {
+                    try {
+                        events.add(WaymarkJson.readEvent(line.text(), line.number()));
+                        numbers.add(line.number());
+                    } catch (InvalidEventException e) {
+                        errors.add(e);
+                    }
                 }
-                try {
-                    events.add(WaymarkJson.readEvent(line, number));
-                    numbers.add(number);
-                } catch (InvalidEventException e) {
-                    errors.add(e);
-                }
-            }
+            });
             return new NumberedEvents(events, numbers, errors);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

@@ -52,6 +52,7 @@ final class StoreRun {
             throw StoreAccess.failure(e);
         }
         RunCommand.reportProblems(stderr, pass.late(), pass.failures(), pass.templateFailures());
+        RunCommand.reportLedgerFull(stderr, pass.ledgerFull());
         long waiting = lines.events().stream().map(Event::at).filter(at -> at.isAfter(now)).count();
         if (waiting > 0) {
             stderr.println("waymark: " + waiting + (waiting == 1 ? " event is" : " events are")

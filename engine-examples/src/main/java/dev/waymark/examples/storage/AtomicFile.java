@@ -20,9 +20,65 @@ import java.util.Objects;
  * the target has the whole new content.
  *
  * <p>The temp name is fixed, so a run killed midway leaves at most one {@code .tmp} behind and the next
- * write replaces it. Two processes must not write the same target at once. Not thread-safe.
+ * write replaces it. Two processes must not write the same target at once: a writer that may meet another
+ * holds {@link #tryLock()} for as long as it reads and writes the target. Not thread-safe.
  */
 public final class AtomicFile {
+
+    /**
+     * An operating-system lock on {@code <name>.lock} beside the target, held until closed or until the
+     * process ends, however it ends (the system releases it with the process, a {@code kill -9} too). The
+     * lock is on a file of its own because the target itself is replaced by rename: a lock on it would stay
+     * on the old file. The lock file is left in place when released; it is empty, and deleting it while
+     * another process waits on it could let two hold a lock each.
+     */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+        private final java.nio.channels.FileLock lock;
+
+        private Lock(FileChannel channel, java.nio.channels.FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        /** Releases the lock. */
+        @Override
+        public void close() throws IOException {
+            try {
+                lock.release();
+            } finally {
+                channel.close();
+            }
+        }
+    }
+
+    /** The lock file of {@link #tryLock()}. */
+    public Path lockFile() {
+        return target.resolveSibling(target.getFileName() + ".lock");
+    }
+
+    /**
+     * Takes the target's lock without waiting: the lock, or empty when another process holds it (or this
+     * one, through another {@code AtomicFile}).
+     *
+     * @throws IOException when the lock file cannot be created or the file system cannot lock
+     */
+    public java.util.Optional<Lock> tryLock() throws IOException {
+        FileChannel channel = FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            java.nio.channels.FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return java.util.Optional.of(new Lock(channel, lock));
+            }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            // held by this JVM already: taken, as far as this caller is concerned
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        channel.close();
+        return java.util.Optional.empty();
+    }
 
     /** Writes a file's content. */
     @FunctionalInterface

@@ -3,9 +3,8 @@ package dev.waymark.examples.storage;
 import dev.waymark.ContactState;
 import dev.waymark.Event;
 import dev.waymark.json.WaymarkJson;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,7 +28,7 @@ public final class InMemoryContactStore {
     public static InMemoryContactStore restore(Path file) throws IOException {
         InMemoryContactStore store = new InMemoryContactStore();
         if (Files.exists(file) && Files.size(file) > 0) {
-            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            try (InputStream in = Files.newInputStream(file)) {
                 for (ContactState s : WaymarkJson.readStates(in)) {
                     store.states.put(s.contactId(), s);
                 }

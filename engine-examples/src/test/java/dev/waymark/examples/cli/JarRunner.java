@@ -82,6 +82,11 @@ final class JarRunner {
 
     /** Starts {@code pb}, feeds {@code stdin}, waits at most two minutes, and collects the output. */
     static Result exec(ProcessBuilder pb, String stdin) {
+        return execBytes(pb, stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #exec(ProcessBuilder, String)}, feeding raw bytes (which need not be UTF-8). */
+    static Result execBytes(ProcessBuilder pb, byte[] stdin) {
         try {
             Process p = pb.start();
             // Drain both streams on their own threads: a full pipe would block the child.
@@ -91,7 +96,7 @@ final class JarRunner {
             err.start();
             try (var in = p.getOutputStream()) {
                 if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                    in.write(stdin);
                 }
             }
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
