@@ -74,4 +74,14 @@ public interface JourneyEngine {
     default java.util.SortedSet<String> journeyIds() {
         return java.util.Collections.emptySortedSet();
     }
+
+    /**
+     * The switched-on rules that declare no due times (no {@code @dueTimes}), by id, each with the file (or
+     * resource) it was read from. While there is one, every contact is due at every evaluation and its next
+     * wake-up is the evaluation time (see "Next wake-up" above), which a host sees as every contact being
+     * evaluated on every run. Sorted, unmodifiable, never null; empty by default.
+     */
+    default java.util.SortedMap<String, String> rulesWithoutDueTimes() {
+        return java.util.Collections.emptySortedMap();
+    }
 }

@@ -58,7 +58,8 @@ final class Evaluator implements JourneyEngine {
     /** What the pipeline is built from; see {@link Pipeline.Builder} for each part's meaning. */
     record Config(Settings settings, RuleRunner rules, String rulesetId, SortedSet<String> ruleIds,
                   Pipeline.WakeUps wakeUps, boolean rulesReactToOwnActions, boolean skipContactsNotDue,
-                  int batchSize, MessageRenderer renderer, List<JourneyDefinition> journeys) {
+                  int batchSize, MessageRenderer renderer, List<JourneyDefinition> journeys,
+                  java.util.SortedMap<String, String> rulesWithoutDueTimes) {
     }
 
     private final Config config;
@@ -114,6 +115,11 @@ final class Evaluator implements JourneyEngine {
     @Override
     public SortedSet<String> ruleIds() {
         return config.ruleIds();
+    }
+
+    @Override
+    public java.util.SortedMap<String, String> rulesWithoutDueTimes() {
+        return config.rulesWithoutDueTimes();
     }
 
     @Override

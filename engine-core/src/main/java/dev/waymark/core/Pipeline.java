@@ -49,6 +49,7 @@ public final class Pipeline {
         private String rulesetId;
         private SortedSet<String> ruleIds;
         private WakeUps wakeUps = WakeUps.DECLARED;
+        private java.util.SortedMap<String, String> rulesWithoutDueTimes = java.util.Collections.emptySortedMap();
         private boolean rulesReactToOwnActions;
         private boolean skipContactsNotDue = true;
         private int batchSize = 128;
@@ -84,6 +85,18 @@ public final class Pipeline {
             }
             this.rulesetId = fingerprint;
             this.ruleIds = Collections.unmodifiableSortedSet(ids);
+            return this;
+        }
+
+        /**
+         * The rules that declare no due times, by id, each with the file it came from, for
+         * {@link JourneyEngine#rulesWithoutDueTimes()}; default none. It only informs: {@link #wakeUps} decides.
+         */
+        public Builder rulesWithoutDueTimes(java.util.Map<String, String> ruleFiles) {
+            java.util.SortedMap<String, String> copy = new java.util.TreeMap<>();
+            Objects.requireNonNull(ruleFiles, "ruleFiles").forEach((id, file) ->
+                    copy.put(Objects.requireNonNull(id, "rule id"), Objects.requireNonNull(file, "file")));
+            this.rulesWithoutDueTimes = Collections.unmodifiableSortedMap(copy);
             return this;
         }
 
@@ -167,7 +180,7 @@ public final class Pipeline {
                 }
             }
             return new Evaluator(new Evaluator.Config(settings, rules, rulesetId, ruleIds, wakeUps,
-                    rulesReactToOwnActions, skipContactsNotDue, batchSize, renderer, journeys));
+                    rulesReactToOwnActions, skipContactsNotDue, batchSize, renderer, journeys, rulesWithoutDueTimes));
         }
     }
 }

@@ -175,6 +175,7 @@ public final class Waymark {
                     .settings(settings)
                     .ruleset(compiled.fingerprint(), compiled.ruleIds())
                     .wakeUps(compiled.alwaysDue() ? Pipeline.WakeUps.EVERY_EVALUATION : Pipeline.WakeUps.DECLARED)
+                    .rulesWithoutDueTimes(compiled.withoutDueTimes())
                     .rulesReactToOwnActions(!rules.isEmpty()) // custom rules may react to the engine's tag and stage actions
                     .skipContactsNotDue(skipNotDue)
                     .batchSize(batchSize)
