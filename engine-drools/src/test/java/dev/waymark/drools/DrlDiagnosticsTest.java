@@ -120,6 +120,46 @@ class DrlDiagnosticsTest {
     }
 
     @Test
+    void anErrorInAnEval_isReportedAtItsLine() {
+        List<Problem> p = problems("rules/vip.drl", HEADER + """
+                rule "vip-tag" @dueTimes
+                when
+                    $c : Contact( totalSpent >= 1000 )
+                    eval( $c.orderCont() > 1 )
+                then
+                end
+                """);
+        assertThat(p).containsExactly(new Problem("rules/vip.drl", 10, "The method orderCont() is undefined for the type Contact"));
+    }
+
+    @Test
+    void anErrorInAFromExpression_isReportedAtItsLine() {
+        List<Problem> p = problems("rules/vip.drl", HEADER + """
+                rule "vip-tag" @dueTimes
+                when
+                    $c : Contact( )
+                    $t : String( ) from $c.tagz()
+                then
+                end
+                """);
+        assertThat(p).containsExactly(new Problem("rules/vip.drl", 10, "cannot find symbol: Contact.tagz in '$c.tagz()'"));
+    }
+
+    @Test
+    void anErrorInTheSecondRuleOfAFile_isReportedAtItsLine_withWindowsLineEnds() {
+        String drl = HEADER + EngineTest.VIP_TAG.substring(HEADER.length()) + """
+                rule "big-cart" @dueTimes
+                when
+                    $c : Contact( totalSpent >= 1000,
+                                  cartValue > 100 )
+                then
+                end
+                """;
+        List<Problem> p = problems("rules/vip.drl", drl.replace("\n", "\r\n"));
+        assertThat(p).containsExactly(new Problem("rules/vip.drl", 16, "cannot find symbol: Contact.cartValue in 'cartValue > 100'"));
+    }
+
+    @Test
     void anUnknownAnnotation_isAnErrorAtItsLineSuggestingTheKnownOne() {
         List<Problem> p = problems("rules/vip.drl", HEADER + """
                 rule "vip-tag" @dueTime
