@@ -200,7 +200,13 @@ final class DrlDiagnostics {
         int generatedStart = rule.getConsequenceOffset() + CONSEQUENCE_PREAMBLE;
         int consequenceStart = consequenceStartLine(text, rule);
         int line;
-        if (consequenceStart > 0 && p.getStartLine() >= generatedStart) {
+        if (!rule.getNamedConsequences().isEmpty()) {
+            // With named consequences the default one is not the last method, so offsets say nothing: the
+            // line of the symbol the compiler names, from the first `then` on.
+            int from = text.startOfLine(rule.getConsequenceLine() > 0 ? rule.getConsequenceLine() : rule.getLine());
+            int to = rule.getEndLine() > 0 ? text.endOfLine(rule.getEndLine()) : text.length();
+            line = symbolLine(text, javaSymbol(message), from, to, rule.getLine());
+        } else if (consequenceStart > 0 && p.getStartLine() >= generatedStart) {
             line = consequenceStart + (p.getStartLine() - generatedStart);
             if (rule.getEndLine() > 0 && line > rule.getEndLine()) {
                 line = rule.getConsequenceLine();

@@ -68,6 +68,23 @@ class DrlDiagnosticsTest {
     }
 
     @Test
+    void errorsInNamedConsequences_eachAtTheirLine() {
+        List<Problem> p = problems("rules/vip.drl", HEADER + """
+                rule "vip-tag" @dueTimes
+                when
+                    $c : Contact( totalSpent >= 1000 )
+                then
+                    int q = $c.first();
+                then[other]
+                    int r = $c.second();
+                end
+                """);
+        assertThat(p).extracting(Problem::line, Problem::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(11, "The method first() is undefined for the type Contact"),
+                org.assertj.core.groups.Tuple.tuple(13, "The method second() is undefined for the type Contact"));
+    }
+
+    @Test
     void anErrorInAnMvelThenPart_isReportedAtItsOwnLine_inOneShortLine() {
         List<Problem> p = problems("rules/vip.drl", HEADER + """
                 rule "vip-tag" @dueTimes
