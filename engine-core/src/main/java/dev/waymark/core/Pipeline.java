@@ -88,24 +88,21 @@ public final class Pipeline {
             return this;
         }
 
-        /** Whether contacts may be skipped until their wake-up; default {@link WakeUps#DECLARED}. */
-        public Builder wakeUps(WakeUps wakeUps) {
-            this.wakeUps = Objects.requireNonNull(wakeUps, "wakeUps");
+        /**
+         * The rules that declare no due times, by id, each with the file it came from, for
+         * {@link JourneyEngine#rulesWithoutDueTimes()}; default none. It only informs: {@link #wakeUps} decides.
+         */
+        public Builder rulesWithoutDueTimes(java.util.Map<String, String> ruleFiles) {
+            java.util.SortedMap<String, String> copy = new java.util.TreeMap<>();
+            Objects.requireNonNull(ruleFiles, "ruleFiles").forEach((id, file) ->
+                    copy.put(Objects.requireNonNull(id, "rule id"), Objects.requireNonNull(file, "file")));
+            this.rulesWithoutDueTimes = Collections.unmodifiableSortedMap(copy);
             return this;
         }
 
-        /**
-         * The rules that do not declare their due times, by id, each with the name of the source it came from;
-         * {@link JourneyEngine#rulesWithoutDueTimes()} reports them. Default none. It only informs: whether
-         * contacts are skipped is {@link #wakeUps}'s to say.
-         *
-         * @throws NullPointerException when the map, an id or a source is null
-         */
-        public Builder rulesWithoutDueTimes(java.util.Map<String, String> rules) {
-            java.util.TreeMap<String, String> copy = new java.util.TreeMap<>();
-            Objects.requireNonNull(rules, "rules").forEach((id, source) ->
-                    copy.put(Objects.requireNonNull(id, "rule id"), Objects.requireNonNull(source, "source")));
-            this.rulesWithoutDueTimes = Collections.unmodifiableSortedMap(copy);
+        /** Whether contacts may be skipped until their wake-up; default {@link WakeUps#DECLARED}. */
+        public Builder wakeUps(WakeUps wakeUps) {
+            this.wakeUps = Objects.requireNonNull(wakeUps, "wakeUps");
             return this;
         }
 

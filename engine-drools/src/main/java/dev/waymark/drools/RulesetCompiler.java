@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -32,7 +34,6 @@ import org.kie.api.io.ResourceType;
 import org.kie.internal.builder.KnowledgeBuilder;
 import org.kie.internal.builder.KnowledgeBuilderConfiguration;
 import org.kie.internal.builder.KnowledgeBuilderFactory;
-import org.kie.internal.builder.KnowledgeBuilderResult;
 import org.kie.internal.builder.ResultSeverity;
 import org.kie.internal.io.ResourceFactory;
 
@@ -54,9 +55,19 @@ final class RulesetCompiler {
     private RulesetCompiler() {
     }
 
-    /** A compiled knowledge base and what the engine needs to know of it. */
-    public record CompiledRuleset(InternalKnowledgeBase kieBase, SortedSet<String> ruleIds, boolean alwaysDue,
-                                  String fingerprint, java.util.SortedMap<String, String> withoutDueTimes) {
+    /**
+     * A compiled knowledge base and what the engine needs to know of it.
+     *
+     * @param withoutDueTimes the switched-on rules declaring no {@code @dueTimes}, by id, each with the file it
+     *                        came from: while there is one, every contact is due at every evaluation
+     */
+    public record CompiledRuleset(InternalKnowledgeBase kieBase, SortedSet<String> ruleIds,
+                                  SortedMap<String, String> withoutDueTimes, String fingerprint) {
+
+        /** Whether every contact is due at every evaluation: some switched-on rule declares no due times. */
+        public boolean alwaysDue() {
+            return !withoutDueTimes.isEmpty();
+        }
     }
 
     /** The DRL of a standard rule, as shipped. */
@@ -89,6 +100,9 @@ final class RulesetCompiler {
         }
         List<RuleSource> sources = new ArrayList<>(standard);
         sources.addAll(custom);
+        // What Drools would accept silently (an unknown annotation, an id settings cannot name or a standard
+        // rule's) is found before compiling and reported with what the compiler finds, all at once.
+        DrlDiagnostics.Declared declared = DrlDiagnostics.declarations(custom);
 
         KieBaseConfiguration conf = KieServices.Factory.get().newKieBaseConfiguration();
         conf.setProperty("drools.consequenceExceptionHandler", FailureHandler.class.getName());
@@ -114,8 +128,12 @@ final class RulesetCompiler {
                 }
             }
         }
-        if (!toCompile.isEmpty()) {
-            kieBase.addPackages(compileDrl(toCompile));
+        java.util.Collection<KiePackage> compiled = toCompile.isEmpty() ? List.of() : compileDrl(toCompile, declared.problems());
+        if (!declared.problems().isEmpty()) {
+            throw new RuleCompilationException(declared.problems());
+        }
+        if (!compiled.isEmpty()) {
+            kieBase.addPackages(compiled);
         }
 
         TreeMap<String, Rule> rules = new TreeMap<>();
@@ -123,17 +141,22 @@ final class RulesetCompiler {
             for (Rule rule : pkg.getRules()) {
                 Rule clash = rules.put(rule.getName(), rule);
                 if (clash != null) {
+                    // Found before compiling for the host's rules; this is the last guard, naming what it can.
+                    DrlDiagnostics.Location at = declared.rules().get(rule.getName());
                     throw new RuleCompilationException(List.of(new RuleCompilationException.Problem(
-                            sourceOf(rule, sources), 0, "rule id \"" + rule.getName() + "\" is defined twice (packages "
-                            + clash.getPackageName() + " and " + rule.getPackageName() + "); rule names are rule ids and must be unique")));
+                            at == null ? "(unknown file)" : at.file(), at == null ? 0 : at.line(), "rule id \"" + rule.getName()
+                            + "\" is defined twice (packages " + clash.getPackageName() + " and " + rule.getPackageName()
+                            + "); rule names are rule ids and must be unique")));
                 }
             }
         }
         java.util.Set<String> journeyIds = new TreeSet<>();
         for (JourneyDefinition j : journeys) {
             if (rules.containsKey(j.id()) || StandardRules.isStandard(j.id())) {
+                DrlDiagnostics.Location rule = declared.rules().get(j.id());
                 throw new RuleCompilationException(List.of(new RuleCompilationException.Problem(j.file(), 0,
-                        "journey: '" + j.id() + "' is already the id of a rule; rules and journeys share one id space")));
+                        "journey: '" + j.id() + "' is already the id of a rule (" + (rule == null ? "a standard rule" : rule) + ")"
+                        + "; rules and journeys share one id space")));
             }
             journeyIds.add(j.id());
         }
@@ -147,8 +170,7 @@ final class RulesetCompiler {
         for (String id : settings.policies().experiments().keySet()) {
             requireRule(id, "policies.experiments." + id, "unknown rule", rules, journeyIds);
         }
-        boolean alwaysDue = false;
-        TreeMap<String, String> withoutDueTimes = new TreeMap<>(); // rule id -> the source it came from
+        SortedMap<String, String> withoutDueTimes = new TreeMap<>();
         SortedSet<String> enabled = new TreeSet<>();
         for (Rule rule : rules.values()) {
             if (!settings.enabled(rule.getName())) {
@@ -157,17 +179,16 @@ final class RulesetCompiler {
             }
             enabled.add(rule.getName());
             if (!rule.getMetaData().containsKey(DUE_TIMES)) {
-                alwaysDue = true;
-                withoutDueTimes.put(rule.getName(), rule instanceof RuleImpl r && r.getResource() != null
-                        && r.getResource().getSourcePath() != null ? r.getResource().getSourcePath() : sourceOf(rule, sources));
+                DrlDiagnostics.Location at = declared.rules().get(rule.getName());
+                withoutDueTimes.put(rule.getName(), at == null ? "(unknown file)" : at.file());
             }
         }
         List<RuleSource> fingerprinted = new ArrayList<>(sources);
         for (JourneyDefinition j : journeys) {
             fingerprinted.add(new RuleSource("journey:" + j.file(), j.source()));
         }
-        return new CompiledRuleset(kieBase, enabled, alwaysDue, fingerprint(settings, fingerprinted),
-                java.util.Collections.unmodifiableSortedMap(withoutDueTimes));
+        return new CompiledRuleset(kieBase, enabled, Collections.unmodifiableSortedMap(withoutDueTimes),
+                fingerprint(settings, fingerprinted));
     }
 
     /** Both compilers' configuration: the same, or Drools cannot merge their type declarations of {@code Contact}. */
@@ -177,24 +198,33 @@ final class RulesetCompiler {
         return builderConf;
     }
 
-    /** Compiles DRL; every problem names its file and line. */
-    private static java.util.Collection<KiePackage> compileDrl(List<RuleSource> sources) {
+    /**
+     * Compiles DRL; every problem names its file and the line of the mistake, once. {@code earlier} are the
+     * problems found before compiling, reported together with the compiler's.
+     */
+    private static java.util.Collection<KiePackage> compileDrl(List<RuleSource> sources, List<RuleCompilationException.Problem> earlier) {
         KnowledgeBuilder builder = KnowledgeBuilderFactory.newKnowledgeBuilder(builderConfiguration());
         for (RuleSource s : sources) {
             builder.add(ResourceFactory.newByteArrayResource(s.drl().getBytes(StandardCharsets.UTF_8))
                     .setSourcePath(s.name()), ResourceType.DRL);
         }
-        List<RuleCompilationException.Problem> problems = new ArrayList<>();
-        for (KnowledgeBuilderResult r : builder.getResults(ResultSeverity.ERROR)) {
-            String file = r.getResource() == null ? "(unknown file)" : r.getResource().getSourcePath();
-            int[] lines = r.getLines();
-            int line = lines != null && lines.length > 0 ? lines[0] : 0;
-            problems.add(new RuleCompilationException.Problem(file, Math.max(line, 0), r.getMessage().strip()));
-        }
+        List<RuleCompilationException.Problem> problems = new ArrayList<>(earlier);
+        problems.addAll(DrlDiagnostics.compileProblems(builder.getResults(ResultSeverity.ERROR), sources));
         if (!problems.isEmpty()) {
+            problems.sort(java.util.Comparator.comparingInt((RuleCompilationException.Problem p) -> fileIndex(p.file(), sources))
+                    .thenComparingInt(RuleCompilationException.Problem::line));
             throw new RuleCompilationException(problems);
         }
         return builder.getKnowledgePackages();
+    }
+
+    private static int fileIndex(String file, List<RuleSource> sources) {
+        for (int i = 0; i < sources.size(); i++) {
+            if (sources.get(i).name().equals(file)) {
+                return i;
+            }
+        }
+        return sources.size();
     }
 
     /** Settings may name only rules of this ruleset: standard or compiled, or its journeys. */
@@ -214,15 +244,6 @@ final class RulesetCompiler {
         SortedSet<String> ids = new TreeSet<>(compiled.keySet());
         ids.addAll(StandardRules.ids());
         return ids;
-    }
-
-    private static String sourceOf(Rule rule, List<RuleSource> sources) {
-        for (RuleSource s : sources) {
-            if (s.drl().contains("\"" + rule.getName() + "\"")) {
-                return s.name();
-            }
-        }
-        return "(unknown file)";
     }
 
     private static String fingerprint(Settings settings, List<RuleSource> sources) {

@@ -165,7 +165,9 @@ public final class Waymark {
         /**
          * Compiles the rules and builds the engine.
          *
-         * @throws RuleCompilationException naming file and line of every rule or template problem
+         * @throws RuleCompilationException naming file and line of every rule or template problem, once each: also
+         *         an unknown rule annotation, a rule name that is not a rule id ({@code [a-z][a-z0-9-]*}), and a
+         *         rule id that a standard rule (switched on or off), another rule or a journey already has
          * @throws InvalidSettingsException when settings name a rule the ruleset does not have
          */
         public JourneyEngine build() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -106,7 +107,7 @@ public final class JourneyScenario {
             throw new AssertionError("rules failed at " + now + ": " + e.failures());
         }
         state = e.state();
-        return new Fired(e.actions(), e.nextWakeUp(), e.state(), "all rules", knownRules());
+        return new Fired(e.actions(), e.nextWakeUp(), e.state(), "all rules", knownRules(), engine.rulesWithoutDueTimes());
     }
 
     /**
@@ -150,13 +151,23 @@ public final class JourneyScenario {
      * @param state      the contact's state after it
      * @param scope      what the actions were narrowed to, for messages
      * @param knownRules the ids {@link #ofRule} accepts: the engine's rules and journeys, switched on or off; empty accepts any
+     * @param rulesWithoutDueTimes the engine's rules declaring no {@code @dueTimes}, by id, with their files
+     *                   ({@link JourneyEngine#rulesWithoutDueTimes()}): they explain a wake-up equal to the
+     *                   evaluation time in {@link #expectWakeUp}'s failure
      */
     public record Fired(List<Action> actions, Optional<Instant> wakeUp, ContactState state, String scope,
-                        SortedSet<String> knownRules) {
+                        SortedSet<String> knownRules, SortedMap<String, String> rulesWithoutDueTimes) {
 
         public Fired {
             actions = List.copyOf(actions);
             knownRules = Collections.unmodifiableSortedSet(new TreeSet<>(knownRules));
+            rulesWithoutDueTimes = Collections.unmodifiableSortedMap(new TreeMap<>(rulesWithoutDueTimes));
+        }
+
+        /** What was emitted, checking {@link #ofRule} against {@code knownRules}, with no rule lacking due times. */
+        public Fired(List<Action> actions, Optional<Instant> wakeUp, ContactState state, String scope,
+                     SortedSet<String> knownRules) {
+            this(actions, wakeUp, state, scope, knownRules, new TreeMap<>());
         }
 
         /** What was emitted, with no rule ids to check {@link #ofRule} against. */
@@ -175,7 +186,7 @@ public final class JourneyScenario {
                 throw new IllegalArgumentException("unknown rule '" + rule + "'; the engine's rules and journeys are " + knownRules);
             }
             return new Fired(actions.stream().filter(a -> a.rule().equals(rule)).toList(), wakeUp, state, "rule " + rule,
-                    knownRules);
+                    knownRules, rulesWithoutDueTimes);
         }
 
         /**
@@ -226,14 +237,35 @@ public final class JourneyScenario {
             return of.get(0);
         }
 
-        /** Asserts the next wake-up is {@code at} (ISO-8601), or none when {@code at} is null. */
+        /**
+         * Asserts the next wake-up is {@code at} (ISO-8601), or none when {@code at} is null. When it is the
+         * evaluation time itself, the failure says why: the rules that declare no {@code @dueTimes}, which make
+         * every contact due at every evaluation.
+         */
         public Fired expectWakeUp(String at) {
             Optional<Instant> want = Optional.ofNullable(at).map(Instant::parse);
             if (!want.equals(wakeUp)) {
                 throw new AssertionError("expected next wake-up " + want.map(Instant::toString).orElse("none")
-                        + " but got " + wakeUp.map(Instant::toString).orElse("none"));
+                        + " but got " + wakeUp.map(this::describeWakeUp).orElse("none"));
             }
             return this;
+        }
+
+        private String describeWakeUp(Instant got) {
+            if (!got.equals(state.evaluatedAt())) {
+                return got.toString();
+            }
+            String now = "now (" + got + ", the evaluation time)";
+            if (rulesWithoutDueTimes.isEmpty()) {
+                return now + ": the contact is looked at again at the next evaluation, as after the engine's own tag"
+                        + " or stage actions changed it while custom rules or suppress tags can react to them";
+            }
+            List<String> named = new ArrayList<>();
+            rulesWithoutDueTimes.forEach((rule, file) -> named.add(rule + " (" + file + ")"));
+            boolean one = named.size() == 1;
+            return now + " because rule" + (one ? " " : "s ") + String.join(", ", named) + (one ? " declares" : " declare")
+                    + " no @dueTimes, so every contact is due at every evaluation; declare @dueTimes on "
+                    + (one ? "it" : "them") + " (testing time only through waymark.due/dueAfter) to get the real wake-up";
         }
 
         private List<String> describe() {

@@ -69,4 +69,38 @@ class JourneyScenarioTest {
         JourneyScenario.Fired twice = fired(tag("loyal"), tag("loyal")).ofRule("loyalty-reward");
         assertThat(twice.expectExactly("tag.add once", "tag.add once")).isSameAs(twice);
     }
+
+    @Test
+    void expectWakeUp_whenTheWakeUpIsNow_namesTheRulesWithoutDueTimesAndWhy() {
+        JourneyEngine engine = Waymark.builder().rules("rules/vip.drl", """
+                package shop.rules;
+                import dev.waymark.Contact;
+                rule "vip-tag"
+                when
+                    $c : Contact( totalSpent >= 1000 )
+                then
+                end
+                """).build();
+        JourneyScenario.Fired f = JourneyScenario.with(engine)
+                .event("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k-1", "sku", "MUG-1", "price", 12.5)
+                .event("subscribed", "2026-11-20T09:00:00Z", "channel", "email")
+                .evaluateAt("2026-11-20T10:30:00Z");
+        assertThatThrownBy(() -> f.expectWakeUp("2026-11-20T14:00:00Z"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessage("expected next wake-up 2026-11-20T14:00:00Z but got now (2026-11-20T10:30:00Z, the evaluation time)"
+                        + " because rule vip-tag (rules/vip.drl) declares no @dueTimes, so every contact is due at every"
+                        + " evaluation; declare @dueTimes on it (testing time only through waymark.due/dueAfter) to get the"
+                        + " real wake-up");
+    }
+
+    @Test
+    void expectWakeUp_whenTheWakeUpIsLater_saysOnlyWhatItWas() {
+        JourneyScenario.Fired f = JourneyScenario.with(ENGINE)
+                .event("subscribed", "2026-11-20T09:00:00Z", "channel", "email")
+                .event("cart.item_added", "2026-11-20T10:00:00Z", "cartId", "k-1", "sku", "MUG-1", "price", 12.5)
+                .evaluateAt("2026-11-20T10:30:00Z");
+        assertThatThrownBy(() -> f.expectWakeUp("2026-11-20T15:00:00Z"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessage("expected next wake-up 2026-11-20T15:00:00Z but got 2026-11-20T14:00:00Z");
+    }
 }
