@@ -40,7 +40,9 @@ final class Watchdog implements Runnable {
         this.limitNanos = limit.toNanos();
         // A few looks per limit, but neither busy nor sleepy.
         this.tickMillis = Math.max(5, Math.min(1000, limit.toMillis() / 4));
-        this.idleNanos = Math.max(limitNanos, Duration.ofSeconds(1).toNanos());
+        // Gone soon when idle: an engine that is dropped must not be kept alive by its watchdog for long, and
+        // starting a thread again costs less than a batch.
+        this.idleNanos = Duration.ofSeconds(2).toNanos();
         this.limitText = text(limit);
     }
 

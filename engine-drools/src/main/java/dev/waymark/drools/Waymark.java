@@ -31,6 +31,12 @@ import java.util.Objects;
  *
  * <p>Building compiles every rule once; the engine is then immutable and thread-safe. The builder is
  * not thread-safe; every setter checks its argument at once.
+ *
+ * <p><b>Trust.</b> DRL is code with the host's privileges, like any plugin: a rule can do whatever Java can.
+ * The {@linkplain Builder#ruleFiringBudget firing budget} and the {@linkplain Builder#ruleTimeLimit time limit}
+ * guard against accidents (a rule that re-activates itself, recurses or loops), not against a hostile rule;
+ * review rule files as code. Message templates are what marketers edit, so they are sandboxed: see
+ * {@link Builder#templates}.
  */
 public final class Waymark {
 
@@ -171,7 +177,12 @@ public final class Waymark {
 
         /**
          * A folder of MVEL message templates ({@code T.mvel} renders messages whose {@code params.template} is
-         * {@code T}; SPEC §8). They compile when the engine is built.
+         * {@code T}). They compile when the engine is built, held to a safe subset of MVEL: reading
+         * {@code contact}, {@code params} and {@code now} and their properties, {@code @if}/{@code @foreach},
+         * literals, operators and the helpers {@code number}, {@code money} and {@code date}; anything else (a
+         * method call, {@code new}, a class, {@code @code}, {@code @include}, ...) fails {@link #build} naming the
+         * file and line. One rendering may write 64 KiB and run 10,000 {@code @foreach} iterations; a template
+         * over that fails that message only, which then goes out without a body and is reported.
          *
          * @throws WaymarkException naming the folder when it does not exist
          */
