@@ -31,7 +31,7 @@ import org.mvel2.templates.res.TextNode;
  * {@code params}, {@code now} and the item of each enclosing {@code @foreach}; their properties
  * ({@code a.b}, {@code a["key"]}, {@code a[0]}), but not {@code class} or {@code getClass}; string and decimal
  * number literals, {@code true}, {@code false}, {@code null}, {@code empty}; the operators {@code + - * / %},
- * {@code == != < > <= >=}, {@code && || !}, {@code ? :} and parentheses; calls of the helpers {@link #HELPERS}
+ * {@code == != < > <= >=}, {@code contains}, {@code && || !}, {@code ? :} and parentheses; calls of the helpers {@link #HELPERS}
  * only. Nothing else: no {@code new}, no method calls, no class names, no assignment, no {@code ;}, no
  * {@code @code}, {@code @declare}, {@code @include}, {@code @includeNamed}, {@code @eval}.
  *
@@ -48,8 +48,13 @@ final class TemplateSubset {
     /** The helpers a template may call, with the least and most arguments each takes. */
     static final Map<String, int[]> HELPERS = Map.of("number", new int[] {1, 2}, "money", new int[] {2, 2}, "date", new int[] {1, 2});
     private static final Set<String> LITERALS = Set.of("true", "false", "null", "empty");
-    /** Property names that reach a {@code Class}, the way out of any sandbox. */
-    private static final Set<String> FORBIDDEN_PROPERTIES = Set.of("class", "getClass");
+    /**
+     * Property names refused after a dot: those that reach a {@code Class} (the way out of any sandbox), and
+     * MVEL's keywords, which MVEL may read as something else there (a map key of that name is {@code m["new"]}).
+     */
+    private static final Set<String> FORBIDDEN_PROPERTIES = Set.of("class", "getClass", "new", "import", "def",
+            "function", "if", "else", "while", "for", "foreach", "do", "until", "return", "assert", "with", "isdef",
+            "instanceof", "is", "contains", "soundslike", "strsim", "convertable_to", "this", "var", "switch", "typeof");
     /** The hidden variable holding the rendering's state, and the iteration wrapper of {@code @foreach}. */
     static final String RENDER = "_r";
     static final String EACH = "_each";
@@ -242,6 +247,10 @@ final class TemplateSubset {
                 continue;
             }
             // expecting an operator
+            if (t.kind() == Kind.IDENT && s.equals("contains")) {
+                operand = true; // MVEL's membership operator: a list, a set of tags, a text
+                continue;
+            }
             if (t.kind() != Kind.OP) {
                 throw new Violation(line, "'" + s + "' is not allowed here: " + ALLOWED);
             }
@@ -251,7 +260,9 @@ final class TemplateSubset {
                         throw new Violation(line, "a property name must follow '.'");
                     }
                     if (FORBIDDEN_PROPERTIES.contains(next.text())) {
-                        throw new Violation(line, "'." + next.text() + "' is not allowed in a template (no class access): " + ALLOWED);
+                        throw new Violation(line, "'." + next.text() + "' is not allowed in a template"
+                                + (next.text().toLowerCase(java.util.Locale.ROOT).contains("class") ? " (no class access)"
+                                : " (a key of that name is read as [\"" + next.text() + "\"])") + ": " + ALLOWED);
                     }
                     Token after = k + 2 < tokens.size() ? tokens.get(k + 2) : null;
                     if (after != null && after.text().equals("(")) {

@@ -90,6 +90,7 @@ class TemplateSandboxTest {
     void getClass_andDotClass_areRefusedAtBuild() throws Exception {
         assertThat(refused("@{params.getClass().forName(\"java.lang.Runtime\")}").message()).contains("'.getClass' is not allowed");
         assertThat(refused("@{params.class.classLoader}").message()).contains("'.class' is not allowed");
+        assertThat(refused("@{params.new}").message()).contains("'.new' is not allowed");
         assertThat(refused("@{params.cartId.toUpperCase()}").message()).contains("method call '.toUpperCase(...)' is not allowed");
     }
 
@@ -122,6 +123,7 @@ class TemplateSandboxTest {
                 + "@if{contact.attributes.vip == true && params.cartValue > 20}VIP@elseif{params.cartValue > 20}big@else{}small@end{} "
                 + "@foreach{tag : contact.tags}[@{tag}]@end{', '} "
                 + "@{params.cartValue * 2 + 1} @{params['cartId']} @{contact.attributes.missing == null ? 'none' : 'some'}"
+                + "@if{contact.tags contains 'vip'} vip@end{}"
                 + "@comment{ a note }",
                 Map.of("firstName", "Ann"));
         assertThat(a.params()).containsEntry("subject", "Ann!").containsEntry("body", "big  51.0 k-1 none");
