@@ -23,7 +23,9 @@ import java.util.SortedSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -160,13 +162,15 @@ final class Evaluator implements JourneyEngine {
         });
         try {
             // A bounded window of batches in flight, handed to the sink in input order on this thread.
-            ArrayDeque<Future<List<Evaluation>>> inFlight = new ArrayDeque<>();
+            ArrayDeque<Batch> inFlight = new ArrayDeque<>();
             while (it.hasNext() || !inFlight.isEmpty()) {
                 while (it.hasNext() && inFlight.size() < parallelism * 2) {
                     List<ContactState> batch = nextBatch(it);
-                    inFlight.add(pool.submit(() -> evaluateBatch(batch, now)));
+                    Batch b = new Batch(() -> evaluateBatch(batch, now));
+                    pool.execute(b);
+                    inFlight.add(b);
                 }
-                deliverInOrder(inFlight.poll().get(), sink, totals);
+                deliverInOrder(await(inFlight.poll()), sink, totals);
             }
             return totals.summary();
         } catch (InterruptedException e) {
@@ -179,6 +183,46 @@ final class Evaluator implements JourneyEngine {
             throw new WaymarkException("bulk evaluation failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** How often a pass waiting for a batch asks the runner whether that batch's thread is lost. */
+    private static final long WAIT_SLICE_MILLIS = 100;
+
+    /** A batch evaluated on a pool thread, knowing that thread while it runs. */
+    private static final class Batch extends FutureTask<List<Evaluation>> {
+        volatile Thread worker;
+
+        Batch(java.util.concurrent.Callable<List<Evaluation>> work) {
+            super(work);
+        }
+
+        @Override
+        public void run() {
+            worker = Thread.currentThread();
+            try {
+                super.run();
+            } finally {
+                worker = null;
+            }
+        }
+    }
+
+    /**
+     * The batch's evaluations once done; the runner's exception when the thread evaluating it is lost to a rule
+     * that never returns (the pass then ends, rather than waiting for ever).
+     */
+    private List<Evaluation> await(Batch b) throws InterruptedException, ExecutionException {
+        while (true) {
+            try {
+                return b.get(WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException slow) {
+                Thread worker = b.worker;
+                RuntimeException lost = worker == null ? null : runner.lost(worker);
+                if (lost != null) {
+                    throw lost;
+                }
+            }
         }
     }
 

@@ -16,4 +16,14 @@ public interface RuleRunner {
      * into {@code out} by the contact's index in {@code contacts}.
      */
     void fire(List<Contact> contacts, Instant now, Emissions out);
+
+    /**
+     * Why {@code worker}, a thread inside {@link #fire}, will not return: a rule that ran past the runner's
+     * time limit and ignored interruption, so its thread is lost; null while it may still return (always, for
+     * a runner without a watchdog). A pass that waits for a batch on another thread asks this now and then and
+     * ends with the exception. Must be cheap and thread-safe.
+     */
+    default RuntimeException lost(Thread worker) {
+        return null;
+    }
 }

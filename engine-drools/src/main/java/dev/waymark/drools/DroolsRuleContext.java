@@ -9,6 +9,8 @@ import dev.waymark.Stage;
 import dev.waymark.core.Emissions;
 import dev.waymark.internal.StandardRules;
 import dev.waymark.core.Stages;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +23,9 @@ import org.kie.api.runtime.rule.Match;
 /**
  * The {@code waymark} global of one Drools session: bound to a batch of contacts for one
  * {@code fireAllRules}, it routes what rules report into that batch's {@link Emissions}. Confined to the
- * thread that holds the session.
+ * thread that holds the session, except for what the {@link Watchdog} reads: the watch state (volatile, a
+ * batch number while one runs), the firings so far (published with release semantics, read with acquire) and,
+ * through that, the rule firing and the batch's contacts.
  */
 final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFilter {
 
@@ -41,6 +45,33 @@ final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFil
     /** The numbered steps of every hours-list parameter, by rule and parameter, resolved once too. */
     private final Map<String, Map<String, List<Step>>> steps = new java.util.HashMap<>();
 
+    /** Watch states besides a running batch's number (which is positive). */
+    static final long IDLE = 0;
+    static final long INTERRUPTING = -1;
+    static final long INTERRUPTED = -2;
+    static final long ABANDONED = -3;
+    private static final VarHandle STATE;
+    private static final VarHandle FIRED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(DroolsRuleContext.class, "watchState", long.class);
+            FIRED = l.findVarHandle(DroolsRuleContext.class, "fired", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** IDLE, a running batch's number, or INTERRUPTING / INTERRUPTED / ABANDONED once the watchdog stepped in. */
+    private volatile long watchState;
+    private long batches;
+    /** Firings of the current batch: the budget's counter and the watchdog's sign of progress. */
+    private int fired;
+    private Match currentMatch;
+    private Thread thread;
+    private List<Contact> contacts = List.of();
+    private String stuckRule;
     DroolsRuleContext(Settings settings) {
         this.settings = settings;
         for (String rule : StandardRules.ids()) {
@@ -67,6 +98,7 @@ final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFil
     }
 
     void begin(List<Contact> contacts, int[] outIndex, Instant now, Emissions out) {
+        this.contacts = contacts;
         index.clear();
         for (int i = 0; i < contacts.size(); i++) {
             index.put(contacts.get(i), i);
@@ -83,16 +115,115 @@ final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFil
         stage = null;
         out = null;
         currentRule = null;
+        currentMatch = null;
+        contacts = List.of();
     }
 
     /**
-     * Drools asks just before each firing: the rule's name is remembered for {@code emit}, and every match fires.
-     * (An agenda filter instead of an event listener: with no listener Drools creates no event objects.)
+     * Drools asks just before each firing: the rule's name is remembered for {@code emit}, the firing counted,
+     * and every match fires. (An agenda filter instead of an event listener: with no listener Drools creates
+     * no event objects.)
      */
     @Override
     public boolean accept(Match match) {
         currentRule = match.getRule().getName();
+        currentMatch = match;
+        FIRED.setRelease(this, fired + 1); // a plain store on x86; the watchdog reads it with acquire
         return true;
+    }
+
+    /** The rule that last started firing in this batch, or null. */
+    String currentRule() {
+        return currentRule;
+    }
+
+    /** Firings so far in this batch. */
+    int fired() {
+        return fired;
+    }
+
+    // --- what the watchdog sees -------------------------------------------------------------------------------
+
+    /** Publishes that this thread runs a batch from now on (after {@link #begin}). */
+    void watchStart() {
+        thread = Thread.currentThread();
+        fired = 0;
+        watchState = ++batches; // volatile: publishes the thread, the contacts and the count
+    }
+
+    /**
+     * Ends the watch of the batch: IDLE when the watchdog never stepped in, else what it did (INTERRUPTED or
+     * ABANDONED), with this thread's interrupt cleared.
+     */
+    long watchEnd() {
+        long state = watchState;
+        if (state > 0 && STATE.compareAndSet(this, state, IDLE)) {
+            return IDLE;
+        }
+        while ((state = watchState) == INTERRUPTING) {
+            Thread.onSpinWait(); // the watchdog is between deciding and interrupting: a few instructions
+        }
+        if (state == INTERRUPTED && !STATE.compareAndSet(this, INTERRUPTED, IDLE)) {
+            state = watchState; // given up on just now
+        }
+        Thread.interrupted(); // the watchdog's interrupt is not the caller's
+        watchState = IDLE;
+        return state;
+    }
+
+    long watchState() {
+        return watchState;
+    }
+
+    int firedSoFar() {
+        return (int) FIRED.getAcquire(this);
+    }
+
+    Thread watchedThread() {
+        return thread;
+    }
+
+    boolean markInterrupting(long batch) {
+        return STATE.compareAndSet(this, batch, INTERRUPTING);
+    }
+
+    /** After {@link #markInterrupting}: the rule the watchdog found stuck, published by the state's write. */
+    void markInterrupted(String rule) {
+        stuckRule = rule;
+        watchState = INTERRUPTED;
+    }
+
+    /** The rule the watchdog interrupted, once {@link #watchEnd} returned INTERRUPTED or ABANDONED. */
+    String stuckRule() {
+        return stuckRule;
+    }
+
+    boolean markAbandoned() {
+        return STATE.compareAndSet(this, INTERRUPTED, ABANDONED);
+    }
+
+    /** The watchdog's report of this batch being stuck: the rule that last started firing and its contact. */
+    Waymark.RunawayRuleException describeStuck(String limit) {
+        String rule = currentRule;
+        Match m = currentMatch;
+        String contact = null;
+        if (m != null) {
+            try {
+                for (Object o : m.getObjects()) {
+                    if (o instanceof Contact c) {
+                        contact = c.id();
+                        break;
+                    }
+                }
+            } catch (RuntimeException e) {
+                contact = null; // the match is Drools' own state, read from another thread: best effort
+            }
+        }
+        List<Contact> batch = contacts;
+        if (contact == null && batch.size() == 1) {
+            contact = batch.get(0).id();
+        }
+        return new Waymark.RunawayRuleException(rule, contact, limit);
     }
 
     /** Records a failure for {@code contact}, or for every contact of the batch when it is unknown. */

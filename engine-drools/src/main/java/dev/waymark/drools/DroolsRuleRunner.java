@@ -5,6 +5,7 @@ import dev.waymark.Evaluation.RuleFailure;
 import dev.waymark.Settings;
 import dev.waymark.core.Emissions;
 import dev.waymark.core.RuleRunner;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,8 +23,14 @@ import org.slf4j.LoggerFactory;
  * session is used by one thread at a time and returned to the pool after.
  *
  * <p>A consequence that throws is caught by {@link FailureHandler} and fails only its contact. An error
- * outside a consequence (say, in a condition) aborts the whole {@code fireAllRules}; the batch is then run
- * again one contact at a time so only the contact that causes it fails.
+ * outside a consequence (say, in a condition), a {@link StackOverflowError}, a batch over the firing budget or
+ * a rule the watchdog had to interrupt aborts the whole {@code fireAllRules}; the session is then discarded
+ * (its working memory may hold half a batch) and the batch run again one contact at a time, so only the
+ * contact that causes it fails, naming the rule.
+ *
+ * <p><b>Budgets.</b> A batch may take at most {@code firingBudget} firings, counted by Drools itself
+ * ({@code fireAllRules(filter, max)}); a batch of one contact over it is that contact's failure. The
+ * {@link Watchdog} watches every batch for a firing that does not return within the time limit.
  */
 final class DroolsRuleRunner implements RuleRunner {
 
@@ -32,14 +39,41 @@ final class DroolsRuleRunner implements RuleRunner {
 
     private final InternalKnowledgeBase kieBase;
     private final Settings settings;
+    private final int firingBudget;
+    private final Watchdog watchdog;
+    private final String limitText;
     private final ConcurrentLinkedQueue<PooledSession> pool = new ConcurrentLinkedQueue<>();
 
     private record PooledSession(KieSession session, DroolsRuleContext context) {
     }
 
-    public DroolsRuleRunner(InternalKnowledgeBase kieBase, Settings settings) {
+    /**
+     * A batch that did not complete: why, and the rule that last started firing (null when none had).
+     * Package-private: it never leaves {@link #fire}.
+     */
+    private static final class BatchFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String rule;
+        final String reason;
+
+        BatchFailed(String rule, String reason, Throwable cause) {
+            super(reason, cause, false, false);
+            this.rule = rule;
+            this.reason = reason;
+        }
+    }
+
+    DroolsRuleRunner(InternalKnowledgeBase kieBase, Settings settings, int firingBudget, Duration timeLimit) {
         this.kieBase = kieBase;
         this.settings = settings;
+        this.firingBudget = firingBudget;
+        this.watchdog = new Watchdog(timeLimit);
+        this.limitText = Watchdog.text(timeLimit);
+    }
+
+    @Override
+    public RuntimeException lost(Thread worker) {
+        return watchdog.lost(worker);
     }
 
     @Override
@@ -50,7 +84,7 @@ final class DroolsRuleRunner implements RuleRunner {
         }
         try {
             fireOnce(contacts, all, now, out);
-        } catch (RuntimeException batchError) {
+        } catch (BatchFailed batchError) {
             for (int i = 0; i < contacts.size(); i++) {
                 out.clear(i);
             }
@@ -62,7 +96,7 @@ final class DroolsRuleRunner implements RuleRunner {
             for (int i = 0; i < contacts.size(); i++) {
                 try {
                     fireOnce(List.of(contacts.get(i)), new int[] {i}, now, out);
-                } catch (RuntimeException single) {
+                } catch (BatchFailed single) {
                     out.clear(i);
                     out.fail(i, failure(contacts.get(i), single));
                 }
@@ -70,30 +104,74 @@ final class DroolsRuleRunner implements RuleRunner {
         }
     }
 
+    /**
+     * Fires one batch on a pooled session.
+     *
+     * @throws BatchFailed when the batch did not complete (the session is then discarded)
+     * @throws Waymark.RunawayRuleException when the watchdog had given this thread up and the rule returned after all
+     */
     private void fireOnce(List<Contact> contacts, int[] outIndex, Instant now, Emissions out) {
         PooledSession s = pool.poll();
         if (s == null) {
             s = newSession();
         }
+        DroolsRuleContext ctx = s.context();
         FactHandle[] handles = new FactHandle[contacts.size()];
         boolean healthy = false;
+        BatchFailed failed = null;
+        long watch;
+        String lastRule;
+        ctx.begin(contacts, outIndex, now, out);
+        ctx.watchStart();
+        watchdog.batchStarted();
         try {
-            s.context().begin(contacts, outIndex, now, out);
             for (int i = 0; i < handles.length; i++) {
                 handles[i] = s.session().insert(contacts.get(i));
             }
-            s.session().fireAllRules(s.context()); // the context learns each rule just before it fires
-            for (FactHandle h : handles) {
-                s.session().delete(h);
+            // the context learns each rule just before it fires; Drools stops after firingBudget + 1 firings
+            int fired = s.session().fireAllRules(ctx, firingBudget + 1);
+            if (fired > firingBudget) {
+                failed = new BatchFailed(ctx.currentRule(), "more than " + firingBudget + " rule firings in one evaluation, "
+                        + "stopped (a rule that keeps re-activating itself, such as one that updates its own fact?)", null);
+            } else {
+                for (FactHandle h : handles) {
+                    s.session().delete(h);
+                }
+                healthy = true;
             }
-            healthy = true;
+        } catch (RuntimeException | StackOverflowError e) {
+            // A StackOverflowError has unwound by now; the session it ran in may be half way through anything.
+            failed = new BatchFailed(ctx.currentRule(), describe(e), e);
         } finally {
-            s.context().end();
-            if (healthy) {
+            watch = ctx.watchEnd();
+            lastRule = ctx.currentRule();
+            ctx.end();
+            if (healthy && watch == DroolsRuleContext.IDLE) {
                 pool.offer(s);
             } else {
-                s.session().dispose(); // its working memory may hold half a batch
+                discard(s);
             }
+        }
+        if (watch == DroolsRuleContext.ABANDONED) {
+            Waymark.RunawayRuleException runaway = watchdog.returned(Thread.currentThread());
+            if (runaway != null) {
+                throw runaway; // the pass was told already; a caller on this thread learns it now
+            }
+        }
+        if (watch != DroolsRuleContext.IDLE) {
+            throw new BatchFailed(ctx.stuckRule() != null ? ctx.stuckRule() : lastRule, "did not return within " + limitText + " and was interrupted", failed);
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    private void discard(PooledSession s) {
+        watchdog.unregister(s.context());
+        try {
+            s.session().dispose();
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.debug("disposing a failed session failed too", e);
         }
     }
 
@@ -101,24 +179,34 @@ final class DroolsRuleRunner implements RuleRunner {
         KieSession session = kieBase.newKieSession();
         DroolsRuleContext context = new DroolsRuleContext(settings);
         session.setGlobal(RulesetCompiler.GLOBAL, context);
+        watchdog.register(context);
         return new PooledSession(session, context);
     }
 
-    private static RuleFailure failure(Contact contact, RuntimeException e) {
-        String rule = "?";
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null) {
-                Matcher m = RULE_NAME.matcher(t.getMessage());
-                if (m.find()) {
-                    rule = m.group(1).strip();
-                    break;
-                }
-            }
-        }
+    private static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return new RuleFailure(contact.id(), rule, root.getClass().getSimpleName() + ": " + root.getMessage());
+        if (root instanceof StackOverflowError) {
+            return "StackOverflowError (a rule recursing without end)";
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static RuleFailure failure(Contact contact, BatchFailed e) {
+        String rule = null;
+        for (Throwable t = e.getCause(); t != null && rule == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !(t instanceof StackOverflowError)) {
+                Matcher m = RULE_NAME.matcher(t.getMessage());
+                if (m.find()) {
+                    rule = m.group(1).strip();
+                }
+            }
+        }
+        if (rule == null) {
+            rule = e.rule != null ? e.rule : "?";
+        }
+        return new RuleFailure(contact.id(), rule, e.reason);
     }
 }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,10 +31,57 @@ import java.util.Objects;
  *
  * <p>Building compiles every rule once; the engine is then immutable and thread-safe. The builder is
  * not thread-safe; every setter checks its argument at once.
+ *
+ * <p><b>Trust.</b> DRL is code with the host's privileges, like any plugin: a rule can do whatever Java can.
+ * The {@linkplain Builder#ruleFiringBudget firing budget} and the {@linkplain Builder#ruleTimeLimit time limit}
+ * guard against accidents (a rule that re-activates itself, recurses or loops), not against a hostile rule;
+ * review rule files as code. Message templates are what marketers edit, so they are sandboxed: see
+ * {@link Builder#templates}.
  */
 public final class Waymark {
 
     private Waymark() {
+    }
+
+    /** Firings one contact's evaluation may take unless {@link Builder#ruleFiringBudget} says otherwise. */
+    public static final int DEFAULT_FIRING_BUDGET = 10_000;
+    /** How long a rule may run without returning unless {@link Builder#ruleTimeLimit} says otherwise. */
+    public static final Duration DEFAULT_RULE_TIME_LIMIT = Duration.ofSeconds(30);
+
+    /**
+     * A rule that did not return within the engine's {@linkplain Builder#ruleTimeLimit time limit} and did not
+     * stop when its thread was interrupted: the pass that was waiting for it ends with this exception. The
+     * thread running the rule cannot be taken back (Java cannot stop a thread that ignores interruption), so it
+     * and its session are lost; a command-line process should end. Immutable.
+     */
+    public static final class RunawayRuleException extends WaymarkException {
+        private static final long serialVersionUID = 1L;
+        private final String rule;
+        private final String contactId;
+
+        /**
+         * @param rule      the rule that last started firing, or null when none had (its conditions were running)
+         * @param contactId the contact being evaluated, or null when the batch's contact could not be told
+         * @param limit     the time limit, as text for the message
+         */
+        public RunawayRuleException(String rule, String contactId, String limit) {
+            super((rule == null ? "the rules' conditions" : "rule '" + rule + "'")
+                    + (contactId == null ? "" : " for contact " + contactId)
+                    + " did not return within " + limit + " and did not stop when interrupted; the evaluation is abandoned"
+                    + " (a rule that never returns, such as a loop in its then-part; its thread cannot be stopped)");
+            this.rule = rule;
+            this.contactId = contactId;
+        }
+
+        /** The rule that last started firing, or null when none had. */
+        public String rule() {
+            return rule;
+        }
+
+        /** The contact being evaluated, or null when it could not be told. */
+        public String contactId() {
+            return contactId;
+        }
     }
 
     /** A builder with default settings and only the standard rules. */
@@ -47,6 +95,8 @@ public final class Waymark {
         private final List<RuleSource> rules = new ArrayList<>();
         private int batchSize = 128;
         private boolean skipNotDue = true;
+        private int firingBudget = DEFAULT_FIRING_BUDGET;
+        private Duration ruleTimeLimit = DEFAULT_RULE_TIME_LIMIT;
         private Path templates;
         private final List<JourneyDefinition> journeys = new ArrayList<>();
 
@@ -131,7 +181,12 @@ public final class Waymark {
 
         /**
          * A folder of MVEL message templates ({@code T.mvel} renders messages whose {@code params.template} is
-         * {@code T}; docs/templates.md). They compile when the engine is built.
+         * {@code T}). They compile when the engine is built, held to a safe subset of MVEL: reading
+         * {@code contact}, {@code params} and {@code now} and their properties, {@code @if}/{@code @foreach},
+         * literals, operators and the helpers {@code number}, {@code money} and {@code date}; anything else (a
+         * method call, {@code new}, a class, {@code @code}, {@code @include}, ...) fails {@link #build} naming the
+         * file and line. One rendering may write 64 KiB and run 10,000 {@code @foreach} iterations; a template
+         * over that fails that message only, which then goes out without a body and is reported.
          *
          * @throws WaymarkException naming the folder when it does not exist
          */
@@ -150,6 +205,44 @@ public final class Waymark {
                 throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Most rule firings one contact's evaluation may take (default {@value Waymark#DEFAULT_FIRING_BUDGET}); a contact
+         * over it — typically a rule that {@code update}s its own fact and so re-activates itself — fails as for a
+         * rule that throws, naming the rule that fired last: its state is rolled back, its events kept for the next
+         * evaluation, and every other contact goes on. A batch of contacts shares one count; a batch over it is
+         * run again one contact at a time, so the budget is exact per contact. A guard against accidents, not a
+         * sandbox: rules are code with the host's privileges.
+         *
+         * @throws IllegalArgumentException quoting a budget below 1
+         */
+        public Builder ruleFiringBudget(int firings) {
+            if (firings < 1) {
+                throw new IllegalArgumentException("ruleFiringBudget must be at least 1 firing, was " + firings);
+            }
+            this.firingBudget = firings;
+            return this;
+        }
+
+        /**
+         * How long one rule may run (a then-part, or the conditions between two firings) before a watchdog steps
+         * in (default 30 s). The watchdog interrupts the thread: a rule that then stops (one that sleeps or waits)
+         * fails its contact as for a rule that throws. One that does not stop is given up: the pass waiting for it
+         * ends with {@link RunawayRuleException} naming the rule and the contact. A pass ends that way only when
+         * the rules run on threads of their own ({@code evaluateAll} with parallelism 2 or more); on the calling
+         * thread ({@code evaluate}, or parallelism 1) nothing can take the thread back, and the call returns, with
+         * that exception, only if the rule ever does.
+         *
+         * @throws IllegalArgumentException quoting a limit that is not positive
+         */
+        public Builder ruleTimeLimit(Duration limit) {
+            Objects.requireNonNull(limit, "limit");
+            if (limit.isZero() || limit.isNegative()) {
+                throw new IllegalArgumentException("ruleTimeLimit must be positive, was " + limit);
+            }
+            this.ruleTimeLimit = limit;
             return this;
         }
 
@@ -176,7 +269,7 @@ public final class Waymark {
             // With every rule switched off (an engine of journeys alone) there is nothing for Drools to fire,
             // and a knowledge base without rules declares no global to hand it.
             RuleRunner runner = compiled.ruleIds().isEmpty() ? (contacts, now, out) -> { }
-                    : new DroolsRuleRunner(compiled.kieBase(), settings);
+                    : new DroolsRuleRunner(compiled.kieBase(), settings, firingBudget, ruleTimeLimit);
             return Pipeline.around(runner)
                     .settings(settings)
                     .ruleset(compiled.fingerprint(), compiled.ruleIds())

@@ -79,18 +79,18 @@ class TemplatesTest {
 
     @Test
     void renderFailureForOneContact_leavesThatActionWithoutBody_andStopsNothing() throws Exception {
-        // the template calls a method on an attribute only one of the two contacts has
-        JourneyEngine engine = engineWith("abandoned-cart.mvel", "Hi @{contact.attributes.firstName.toUpperCase()}");
+        // the template formats an attribute only one of the two contacts has
+        JourneyEngine engine = engineWith("abandoned-cart.mvel", "Hi @{number(contact.attributes.score)}");
         List<Evaluation> out = new java.util.ArrayList<>();
-        var summary = engine.evaluateAll(List.of(cart("c-1", Map.of("firstName", "Ann")), cart("c-2", Map.of())), NOW, out::add);
+        var summary = engine.evaluateAll(List.of(cart("c-1", Map.of("score", 1234)), cart("c-2", Map.of())), NOW, out::add);
         Action ok = out.get(0).actions().stream().filter(x -> x.rule().equals("abandoned-cart")).findFirst().orElseThrow();
         Action bare = out.get(1).actions().stream().filter(x -> x.rule().equals("abandoned-cart")).findFirst().orElseThrow();
-        assertThat(ok.params()).containsEntry("body", "Hi ANN");
+        assertThat(ok.params()).containsEntry("body", "Hi 1,234");
         assertThat(bare.params()).doesNotContainKey("body");
         assertThat(summary.templateFailures()).singleElement().satisfies(f -> {
             assertThat(f.contactId()).isEqualTo("c-2");
             assertThat(f.template()).isEqualTo("abandoned-cart");
-            assertThat(f.message()).contains("abandoned-cart.mvel").contains("toUpperCase");
+            assertThat(f.message()).contains("abandoned-cart.mvel").contains("number: null (no value) is not a number");
         });
         assertThat(summary.failures()).isEmpty();
     }

@@ -1,5 +1,6 @@
 package dev.waymark.examples.cli;
 
+import dev.waymark.drools.Waymark;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -22,7 +23,7 @@ public final class Main {
     private Main() {
     }
 
-    /** Runs the command line and exits the JVM with its status. */
+    /** Runs the command line and exits the JVM with its status (even when a rule's thread is still stuck). */
     public static void main(String[] args) {
         // Actions go straight to file descriptor 1: unlike System.out, a write error (a closed pipe) is seen.
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
@@ -59,6 +60,12 @@ public final class Main {
                 stderr.println("waymark: " + line);
             }
             return e.status().code();
+        } catch (Waymark.RunawayRuleException e) {
+            // A rule that never returns: its thread cannot be stopped, so main() ends the JVM with this status
+            // (System.exit does not wait for that thread) instead of the run hanging.
+            out.flush();
+            stderr.println("waymark: " + e.getMessage() + "; the run is stopped and a state file is left as it was");
+            return ExitStatus.FAILURE.code();
         } catch (IOException | java.io.UncheckedIOException e) {
             out.flush();
             Throwable io = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;

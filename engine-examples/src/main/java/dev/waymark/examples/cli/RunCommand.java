@@ -324,7 +324,7 @@ public final class RunCommand implements CliCommand {
             } catch (IOException e) {
                 throw new UncheckedIOException(e); // unwrapped by run(): an I/O failure, exit 1
             }
-        }, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        }, Math.max(2, Runtime.getRuntime().availableProcessors())); // rules off this thread, so a stuck one ends the run
     }
 
     /**
