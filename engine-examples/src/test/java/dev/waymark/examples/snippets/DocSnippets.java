@@ -14,8 +14,8 @@ import dev.waymark.json.WaymarkJson;
 import dev.waymark.store.ContactStore;
 import dev.waymark.store.PassSummary;
 import dev.waymark.store.StoreOptions;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +51,8 @@ final class DocSnippets {
     static List<Event> readExport(Path file, PrintStream err) throws IOException {
         // snippet:read-events
         WaymarkJson.EventLines read;
-        try (BufferedReader in = Files.newBufferedReader(file)) {
-            read = WaymarkJson.readEvents(in);                   // reads every line; never throws for a bad one
+        try (InputStream in = Files.newInputStream(file)) {
+            read = WaymarkJson.readEvents(in);                   // bytes: each line decoded as UTF-8 on its own
         }
         for (InvalidEventException bad : read.errors()) {
             err.println(file + ": " + bad.getMessage());          // e.g. "line 3: props.price: -3.0 is not a number >= 0"
