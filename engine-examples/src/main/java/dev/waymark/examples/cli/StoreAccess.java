@@ -49,6 +49,8 @@ final class StoreAccess {
     /** Opens the store, with credentials from the environment for PostgreSQL when set. */
     static ContactStore open(String location) {
         StoreOptions options = StoreOptions.defaults();
+        // Rules off this thread even on one processor, so the watchdog can end a run whose rule never returns.
+        options = options.withParallelism(Math.max(2, options.parallelism()));
         if (isUrl(location)) {
             options = options.withCredentials(blankToNull(System.getenv("WAYMARK_STORE_USER")),
                     blankToNull(System.getenv("WAYMARK_STORE_PASSWORD")));
