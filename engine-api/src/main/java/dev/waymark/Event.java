@@ -63,6 +63,23 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         return STANDARD_TYPES.contains(type);
     }
 
+    // ---- The ranges a value of an event may take: past them a line is rejected, so no sum can overflow ----
+
+    /** The largest {@code qty} of one {@code cart.item_added}: an integer from 1 to this. */
+    public static final long MAX_QTY = 10_000;
+
+    /**
+     * The largest {@code price} ({@code cart.item_added}) or {@code amount} ({@code order.placed}): a finite
+     * number from 0 to this, in the shop's currency.
+     */
+    public static final double MAX_AMOUNT = 1e9;
+
+    /** The earliest {@code at} accepted: the first instant of year 1. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    /** The latest {@code at} accepted: the last instant of year 9999. */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
 
     public Event {
@@ -76,6 +93,10 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         }
         if (at == null) {
             throw new InvalidEventException("at", "is required");
+        }
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            // Rules add days to event times; outside years 1..9999 that could leave what an Instant can hold.
+            throw new InvalidEventException("at", at + " is outside years 0001 to 9999");
         }
         type = CANONICAL_TYPES.getOrDefault(type, type);
         try {
@@ -129,13 +150,10 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
             case CART_ITEM_ADDED -> {
                 requiredString(p, "cartId");
                 requiredString(p, "sku");
-                double price = requiredNumber(p, "price");
-                if (price < 0 || Double.isNaN(price) || Double.isInfinite(price)) {
-                    throw new InvalidEventException("props.price", price + " is not a number >= 0");
-                }
+                requiredAmount(p, "price");
                 Object qty = p.get("qty");
-                if (qty != null && !(qty instanceof Long q && q >= 1)) {
-                    throw new InvalidEventException("props.qty", "'" + qty + "' is not an integer >= 1");
+                if (qty != null && !(qty instanceof Long q && q >= 1 && q <= MAX_QTY)) {
+                    throw new InvalidEventException("props.qty", "'" + qty + "' is not an integer from 1 to " + MAX_QTY);
                 }
                 optionalString(p, "category");
             }
@@ -146,10 +164,7 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
             case CHECKOUT_STARTED -> requiredString(p, "cartId");
             case ORDER_PLACED -> {
                 requiredString(p, "orderId");
-                double amount = requiredNumber(p, "amount");
-                if (amount < 0 || Double.isNaN(amount) || Double.isInfinite(amount)) {
-                    throw new InvalidEventException("props.amount", amount + " is not a number >= 0");
-                }
+                requiredAmount(p, "amount");
                 optionalString(p, "cartId");
                 Object cats = p.get("categories");
                 if (cats != null) {
@@ -199,6 +214,15 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         Object v = p.get(name);
         if (v != null && !(v instanceof Map)) {
             throw new InvalidEventException("props." + name, "must be an object");
+        }
+    }
+
+    /** A required number from 0 to {@link #MAX_AMOUNT}, finite. */
+    private static void requiredAmount(Map<String, Object> p, String name) {
+        double v = requiredNumber(p, name);
+        // A BigInteger or a huge decimal turns into a huge or infinite double here: caught by the range.
+        if (!(v >= 0 && v <= MAX_AMOUNT)) {
+            throw new InvalidEventException("props." + name, "'" + p.get(name) + "' is not a number from 0 to 1e9");
         }
     }
 
