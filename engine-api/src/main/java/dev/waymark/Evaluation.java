@@ -35,11 +35,14 @@ public record Evaluation(ContactState state, List<Action> actions, List<RuleFail
     }
 
     /**
-     * A rule that threw while being evaluated for one contact. The contact's evaluation is rolled back (its
-     * state stays as it was, so its events are retried next time); every other contact goes on.
+     * A rule that threw while being evaluated for one contact, or folding its events did. The contact's
+     * evaluation is rolled back (its state stays as it was, so its events are retried next time); every other
+     * contact goes on.
      *
      * @param contactId the contact
-     * @param rule      the rule id, or {@code "?"} when Drools could not say which rule
+     * @param rule      the rule id, or {@code "?"} when Drools could not say which rule; {@code "(fold)"} when
+     *                  folding the contact's events into its facts failed, {@code "(pipeline)"} when a step after
+     *                  the rules (journeys, ledger, delivery, the engine's own actions) failed for this contact
      * @param message   the exception's type and message
      */
     public record RuleFailure(String contactId, String rule, String message) {

@@ -203,7 +203,14 @@ final class Evaluator implements JourneyEngine {
                 out[i] = skip(s, now);
                 continue;
             }
-            ContactState f = Folding.advance(s, now);
+            ContactState f;
+            try {
+                f = Folding.advance(s, now);
+            } catch (RuntimeException | StackOverflowError e) {
+                // One contact's history must never stop the run: it fails alone, as a rule failure does.
+                out[i] = failed(s, FOLD, e);
+                continue;
+            }
             slot[folded.size()] = i;
             folded.add(f);
             contacts.add(f.contact());
@@ -213,10 +220,28 @@ final class Evaluator implements JourneyEngine {
             runner.fire(contacts, now, emissions);
             for (int j = 0; j < folded.size(); j++) {
                 int i = slot[j];
-                out[i] = afterFiring(states.get(i), folded.get(j), emissions, j, now, Trace.NONE);
+                try {
+                    out[i] = afterFiring(states.get(i), folded.get(j), emissions, j, now, Trace.NONE);
+                } catch (RuntimeException | StackOverflowError e) {
+                    out[i] = failed(states.get(i), AFTER_RULES, e);
+                }
             }
         }
         return Arrays.asList(out);
+    }
+
+    /** The rule name of a failure while folding a contact's events (see {@link RuleFailure}). */
+    static final String FOLD = "(fold)";
+    /** The rule name of a failure in the steps after the rules fired: journeys, ledger, delivery, own actions. */
+    static final String AFTER_RULES = "(pipeline)";
+
+    /**
+     * The contact rolled back whole after {@code e}: its state as it was, so its pending events stay and are
+     * retried at the next evaluation, and the failure reported like a rule's.
+     */
+    private static Evaluation failed(ContactState original, String step, Throwable e) {
+        String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return new Evaluation(original, List.of(), List.of(new RuleFailure(original.contactId(), step, message)), false);
     }
 
     /**

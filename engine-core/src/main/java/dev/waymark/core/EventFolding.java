@@ -194,7 +194,7 @@ final class EventFolding {
         }
         String orderId = e.text("orderId");
         double amount = e.number("amount", 0);
-        d.orderCount++;
+        d.orderCount = Math.addExact(d.orderCount, 1); // checked: 2^31 orders fail the contact, never wrap
         d.totalSpent += amount;
         d.firstOrderAt = min(d.firstOrderAt, e.at());
         d.lastOrderAt = max(d.lastOrderAt, e.at());
