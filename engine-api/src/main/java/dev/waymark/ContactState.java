@@ -95,11 +95,23 @@ public record ContactState(Contact contact, List<Event> pending, Map<String, Ins
 
     /**
      * Whether {@code event} is late: more than the 7-day id memory older than the newest event already applied
-     * to this contact. Its id may have been forgotten, so it may be a repeat: {@link #withEvents} does not
+     * to this contact (or older than what a size limit made the state forget, {@link #lateBefore}). Its id may have been forgotten, so it may be a repeat: {@link #withEvents} does not
      * apply it, and a host reports it (the command line names its line and counts it in the summary).
      */
     public boolean isLate(Event event) {
+        Instant horizon = lateBefore();
+        return horizon != null && event.at().isBefore(horizon);
+    }
+
+    /**
+     * The instant before which an event is {@linkplain #isLate late}: 7 days before the newest applied event,
+     * or later when a size limit made the state forget older ids or closed carts ({@link Contact#lateBefore});
+     * {@code null} before any event was applied.
+     */
+    public Instant lateBefore() {
         Instant newest = contact.lastSeen();
-        return newest != null && event.at().isBefore(newest.minus(ID_MEMORY));
+        Instant memory = newest == null ? null : newest.minus(ID_MEMORY);
+        Instant limit = contact.lateBefore();
+        return memory == null ? limit : limit == null || limit.isBefore(memory) ? memory : limit;
     }
 }

@@ -14,19 +14,28 @@ import java.util.Optional;
  * @param failures rule failures; when not empty the evaluation was rolled back and {@code actions} is empty
  * @param skipped  true when the engine knew nothing was due and did not run the rules
  * @param templateFailures messages that went out without a body because their template failed to render
+ * @param rejected events not applied because applying them would take the contact's state past one of its
+ *                 size limits; they are dropped (not retried), in the order they were met
  */
 public record Evaluation(ContactState state, List<Action> actions, List<RuleFailure> failures, boolean skipped,
-                         List<TemplateFailure> templateFailures) {
+                         List<TemplateFailure> templateFailures, List<RejectedEvent> rejected) {
     public Evaluation {
         Objects.requireNonNull(state, "state");
         actions = List.copyOf(actions);
         failures = List.copyOf(failures);
         templateFailures = List.copyOf(templateFailures);
+        rejected = List.copyOf(rejected);
     }
 
-    /** An evaluation without template failures. */
+    /** An evaluation without rejected events. */
+    public Evaluation(ContactState state, List<Action> actions, List<RuleFailure> failures, boolean skipped,
+                      List<TemplateFailure> templateFailures) {
+        this(state, actions, failures, skipped, templateFailures, List.of());
+    }
+
+    /** An evaluation without template failures or rejected events. */
     public Evaluation(ContactState state, List<Action> actions, List<RuleFailure> failures, boolean skipped) {
-        this(state, actions, failures, skipped, List.of());
+        this(state, actions, failures, skipped, List.of(), List.of());
     }
 
     /** The next wake-up (see {@link JourneyEngine}): when a rule could fire with no new event, if ever. */
@@ -55,6 +64,29 @@ public record Evaluation(ContactState state, List<Action> actions, List<RuleFail
         @Override
         public String toString() {
             return "contact " + contactId + ", rule " + rule + ": " + message;
+        }
+    }
+
+    /**
+     * An event the engine did not apply because it would take the contact's state past a size limit (SPEC §2:
+     * nothing is applied in part, and the run goes on). Every other event of the contact is applied.
+     *
+     * @param contactId the contact
+     * @param eventId   the event's id
+     * @param type      the event's type
+     * @param message   which limit, for example {@code "a contact keeps at most 256 tags"}
+     */
+    public record RejectedEvent(String contactId, String eventId, String type, String message) {
+        public RejectedEvent {
+            Objects.requireNonNull(contactId, "contactId");
+            Objects.requireNonNull(eventId, "eventId");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public String toString() {
+            return "event " + eventId + " (" + type + ") for contact " + contactId + ": " + message;
         }
     }
 

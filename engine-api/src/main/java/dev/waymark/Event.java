@@ -80,6 +80,21 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
     /** The latest {@code at} accepted: the last instant of year 9999. */
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
+    /**
+     * The longest name an event may give to something the contact's state keeps: a tag, sku, cart, order,
+     * campaign, category or attribute name, in characters.
+     */
+    public static final int MAX_NAME_LENGTH = 256;
+
+    /** Most attributes one {@code contact.updated} may set (a contact keeps at most as many). */
+    public static final int MAX_ATTRIBUTES = 256;
+
+    /** The largest attribute value, in characters of its JSON text (strings counted without escapes). */
+    public static final int MAX_ATTRIBUTE_VALUE_LENGTH = 4_096;
+
+    /** Most {@code categories} one {@code order.placed} may name. */
+    public static final int MAX_ORDER_CATEGORIES = 64;
+
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
 
     public Event {
@@ -136,7 +151,25 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
     // SPEC §1's table of standard types. Custom types are free-form.
     private static void validateProps(String type, Map<String, Object> p) {
         switch (type) {
-            case CONTACT_UPDATED -> optionalObject(p, "attributes");
+            case CONTACT_UPDATED -> {
+                optionalObject(p, "attributes");
+                if (p.get("attributes") instanceof Map<?, ?> attrs) {
+                    if (attrs.size() > MAX_ATTRIBUTES) {
+                        throw new InvalidEventException("props.attributes", attrs.size() + " attributes, more than " + MAX_ATTRIBUTES);
+                    }
+                    for (Map.Entry<?, ?> a : attrs.entrySet()) {
+                        String key = (String) a.getKey();
+                        if (key.length() > MAX_NAME_LENGTH) {
+                            throw new InvalidEventException("props.attributes", "a name of " + key.length()
+                                    + " characters, longer than " + MAX_NAME_LENGTH);
+                        }
+                        if (JsonValues.jsonLength(a.getValue(), MAX_ATTRIBUTE_VALUE_LENGTH) > MAX_ATTRIBUTE_VALUE_LENGTH) {
+                            throw new InvalidEventException("props.attributes." + key, "value longer than "
+                                    + MAX_ATTRIBUTE_VALUE_LENGTH + " characters");
+                        }
+                    }
+                }
+            }
             case SUBSCRIBED, UNSUBSCRIBED -> {
                 String channel = requiredString(p, "channel");
                 if (Channel.byId(channel) == null) {
@@ -171,6 +204,14 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
                     if (!(cats instanceof List<?> list) || !list.stream().allMatch(c -> c instanceof String)) {
                         throw new InvalidEventException("props.categories", "must be an array of strings");
                     }
+                    if (list.size() > MAX_ORDER_CATEGORIES) {
+                        throw new InvalidEventException("props.categories", list.size() + " categories, more than " + MAX_ORDER_CATEGORIES);
+                    }
+                    for (Object c : list) {
+                        if (((String) c).length() > MAX_NAME_LENGTH) {
+                            throw new InvalidEventException("props.categories", "a category longer than " + MAX_NAME_LENGTH + " characters");
+                        }
+                    }
                 }
             }
             case EMAIL_SENT, EMAIL_OPENED, EMAIL_CLICKED -> requiredString(p, "campaignId");
@@ -200,6 +241,8 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         if (!(v instanceof String s) || s.isEmpty()) {
             throw new InvalidEventException("props." + name, "must be a non-empty string");
         }
+        // Every required string of a standard event names something the state keeps.
+        maxName(name, s);
         return s;
     }
 
@@ -207,6 +250,15 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         Object v = p.get(name);
         if (v != null && !(v instanceof String)) {
             throw new InvalidEventException("props." + name, "must be a string");
+        }
+        if (v != null && (name.equals("category") || name.equals("cartId"))) {
+            maxName(name, (String) v);
+        }
+    }
+
+    private static void maxName(String name, String s) {
+        if (s.length() > MAX_NAME_LENGTH) {
+            throw new InvalidEventException("props." + name, s.length() + " characters, longer than " + MAX_NAME_LENGTH);
         }
     }
 

@@ -123,6 +123,23 @@ class EventLinesTest {
     }
 
     @Test
+    void anAttributeValueLongerThanTheLimit_isRejectedNamingLineAndAttribute() {
+        String big = "x".repeat(Event.MAX_ATTRIBUTE_VALUE_LENGTH);
+        String update = line("contact.updated", "2026-11-20T10:00:00Z", "{\"attributes\":{\"bio\":\"" + big + "\"}}");
+        assertThatThrownBy(() -> WaymarkJson.readEvent(update, 5))
+                .isInstanceOfSatisfying(InvalidEventException.class, e ->
+                        assertThat(e.getMessage()).isEqualTo("line 5: props.attributes.bio: value longer than 4096 characters"));
+    }
+
+    @Test
+    void aTagLongerThanTheNameLimit_isRejectedNamingLineAndField() {
+        String tag = line("tag.added", "2026-11-20T10:00:00Z", "{\"tag\":\"" + "t".repeat(257) + "\"}");
+        assertThatThrownBy(() -> WaymarkJson.readEvent(tag, 2))
+                .isInstanceOfSatisfying(InvalidEventException.class, e ->
+                        assertThat(e.getMessage()).isEqualTo("line 2: props.tag: 257 characters, longer than 256"));
+    }
+
+    @Test
     void readEvents_keepsEveryValidLine_andReportsEachBadOne() {
         String input = GOOD + "\n\n{broken\n" + GOOD.replace("e-1", "e-2") + "\n{\"id\":\"e-3\"}\n";
         WaymarkJson.EventLines lines = WaymarkJson.readEvents(new BufferedReader(new StringReader(input)));

@@ -196,6 +196,7 @@ final class Evaluator implements JourneyEngine {
         Evaluation[] out = new Evaluation[states.size()];
         List<ContactState> folded = new ArrayList<>(states.size());
         List<Contact> contacts = new ArrayList<>(states.size());
+        List<List<Evaluation.RejectedEvent>> rejected = new ArrayList<>(states.size());
         int[] slot = new int[states.size()];
         for (int i = 0; i < states.size(); i++) {
             ContactState s = states.get(i);
@@ -204,14 +205,16 @@ final class Evaluator implements JourneyEngine {
                 continue;
             }
             ContactState f;
+            List<Evaluation.RejectedEvent> over = new ArrayList<>(0);
             try {
-                f = Folding.advance(s, now);
+                f = Folding.advance(s, now, over);
             } catch (RuntimeException | StackOverflowError e) {
                 // One contact's history must never stop the run: it fails alone, as a rule failure does.
                 out[i] = failed(s, FOLD, e);
                 continue;
             }
             slot[folded.size()] = i;
+            rejected.add(over);
             folded.add(f);
             contacts.add(f.contact());
         }
@@ -221,13 +224,24 @@ final class Evaluator implements JourneyEngine {
             for (int j = 0; j < folded.size(); j++) {
                 int i = slot[j];
                 try {
-                    out[i] = afterFiring(states.get(i), folded.get(j), emissions, j, now, Trace.NONE);
+                    out[i] = withRejected(afterFiring(states.get(i), folded.get(j), emissions, j, now, Trace.NONE), rejected.get(j));
                 } catch (RuntimeException | StackOverflowError e) {
                     out[i] = failed(states.get(i), AFTER_RULES, e);
                 }
             }
         }
         return Arrays.asList(out);
+    }
+
+    /**
+     * {@code e} reporting the events its fold rejected, unless the contact was rolled back: then they are
+     * still pending, and are met (and reported) again when it is evaluated next.
+     */
+    private static Evaluation withRejected(Evaluation e, List<Evaluation.RejectedEvent> rejected) {
+        if (rejected.isEmpty() || !e.failures().isEmpty()) {
+            return e;
+        }
+        return new Evaluation(e.state(), e.actions(), e.failures(), e.skipped(), e.templateFailures(), rejected);
     }
 
     /** The rule name of a failure while folding a contact's events (see {@link RuleFailure}). */
@@ -326,6 +340,7 @@ final class Evaluator implements JourneyEngine {
     /** Skip: nothing can fire before the stored wake-up, and no pending event is due. */
     private boolean canSkip(ContactState s, Instant now) {
         if (!config.skipContactsNotDue() || alwaysDue || !config.rulesetId().equals(s.rulesetId()) || s.evaluatedAt() == null
+                || s.pending().size() > StateBounds.MAX_PENDING
                 || now.isBefore(s.evaluatedAt()) || (s.nextWakeUp() != null && !now.isBefore(s.nextWakeUp()))) {
             return false;
         }
@@ -374,9 +389,11 @@ final class Evaluator implements JourneyEngine {
         long actions;
         final List<RuleFailure> failures = new ArrayList<>();
         final List<TemplateFailure> templateFailures = new ArrayList<>();
+        final List<Evaluation.RejectedEvent> rejected = new ArrayList<>();
 
         void add(Evaluation e) {
             templateFailures.addAll(e.templateFailures());
+            rejected.addAll(e.rejected());
             contacts++;
             if (e.skipped()) {
                 skipped++;
@@ -388,7 +405,7 @@ final class Evaluator implements JourneyEngine {
         }
 
         BulkSummary summary() {
-            return new BulkSummary(contacts, evaluated, skipped, actions, failures, templateFailures);
+            return new BulkSummary(contacts, evaluated, skipped, actions, failures, templateFailures, rejected);
         }
     }
 }

@@ -4,7 +4,6 @@ import static dev.waymark.core.ContactDraft.max;
 import static dev.waymark.core.ContactDraft.min;
 
 import dev.waymark.Channel;
-import dev.waymark.Contact.Cart;
 import dev.waymark.Contact.CartLine;
 import dev.waymark.Contact.ChannelConsent;
 import dev.waymark.Contact.Consent;
@@ -12,8 +11,6 @@ import dev.waymark.Contact.Order;
 import dev.waymark.Event;
 import dev.waymark.internal.EventCount;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,13 +29,21 @@ final class EventFolding {
     private EventFolding() {
     }
 
-    /** Folds one event into the draft. */
-    static void apply(ContactDraft d, Event e) {
+    /**
+     * Folds one event into the draft, or nothing of it: returns {@code null} when it was applied, else why it
+     * was not ({@link StateBounds#overLimit}), leaving the draft as it was.
+     */
+    static String apply(ContactDraft d, Event e) {
+        String over = StateBounds.overLimit(d, e);
+        if (over != null) {
+            return over;
+        }
         Instant at = e.at();
         d.firstSeen = min(d.firstSeen, at);
         d.lastSeen = max(d.lastSeen, at);
         EventCount count = d.eventCounts.read().get(e.type());
-        d.eventCounts.write().put(e.type(), count == null ? new EventCount(1, at) : new EventCount(count.count() + 1, max(count.last(), at)));
+        d.eventCounts.write().put(e.type(), count == null ? new EventCount(1, at)
+                : new EventCount(saturatedIncrement(count.count()), max(count.last(), at)));
         switch (e.type()) {
             case Event.CONTACT_UPDATED -> contactUpdated(d, e);
             case Event.SUBSCRIBED -> consent(d, e, Consent.GRANTED);
@@ -59,6 +64,11 @@ final class EventFolding {
         if (!d.conversions.open().isEmpty()) {
             d.conversions = ConversionLog.converted(d.conversions, e);
         }
+        return null;
+    }
+
+    private static long saturatedIncrement(long n) {
+        return n == Long.MAX_VALUE ? n : n + 1;
     }
 
     /** {@code contact.updated}: attributes merged, the latest write by {@code at} wins; a null value removes. */
@@ -98,72 +108,66 @@ final class EventFolding {
     }
 
     /**
+     * Whether {@code e} names a cart that an order closed at or after {@code e}'s time: it belongs to the cart
+     * as it was when closed, so it neither reopens it nor changes the cart opened again after the order.
+     */
+    static boolean closedBefore(ContactDraft d, Event e) {
+        Instant closedAt = d.closedCarts.read().get(e.text("cartId"));
+        return closedAt != null && !closedAt.isBefore(e.at());
+    }
+
+    /**
      * {@code cart.item_added}: opens the cart if new or closed before this event (a closed cart starts again
      * empty); a sku already in it adds to its qty and takes the new price; sets the last activity.
      */
     private static void cartItemAdded(ContactDraft d, Event e) {
+        if (closedBefore(d, e)) {
+            return;
+        }
         String cartId = e.text("cartId");
-        int i = cartIndex(d, cartId);
-        Cart cart;
-        if (i < 0) {
-            Instant closedAt = d.closedCarts.read().get(cartId);
-            if (closedAt != null && !closedAt.isBefore(e.at())) {
-                return; // belongs to the cart an order already closed
-            }
-            if (closedAt != null) {
-                d.closedCarts.write().remove(cartId);
-            }
-            cart = Cart.of(cartId, List.of(), e.at());
-        } else {
-            cart = d.openCarts.read().get(i);
+        ContactDraft.WorkingCart cart = d.openCart(cartId, e.at());
+        if (cart == null) {
+            cart = new ContactDraft.WorkingCart(cartId, e.at());
+            d.carts().put(cartId, cart);
         }
         String sku = e.text("sku");
         Object q = e.props().get("qty");
         long qty = q == null ? 1 : (Long) q;
         double price = e.number("price", 0);
         String category = e.text("category");
-        List<CartLine> lines = new ArrayList<>(cart.lines().size() + 1);
-        boolean merged = false;
-        for (CartLine l : cart.lines()) {
-            if (l.sku().equals(sku)) {
-                lines.add(new CartLine(sku, l.qty() + qty, price, category != null ? category : l.category()));
-                merged = true;
-            } else {
-                lines.add(l);
-            }
+        Map<String, CartLine> lines = cart.lines();
+        CartLine line = lines.get(sku);
+        if (line == null) {
+            lines.put(sku, new CartLine(sku, qty, price, category));
+        } else {
+            // Saturates rather than wraps: qty is at most Event.MAX_QTY per event, but events are unbounded.
+            long sum = line.qty() > Long.MAX_VALUE - qty ? Long.MAX_VALUE : line.qty() + qty;
+            lines.put(sku, new CartLine(sku, sum, price, category != null ? category : line.category()));
         }
-        if (!merged) {
-            lines.add(new CartLine(sku, qty, price, category));
-        }
-        putCart(d, Cart.of(cartId, lines, max(cart.lastActivity(), e.at())));
+        cart.lastActivity = max(cart.lastActivity, e.at());
     }
 
     /** {@code cart.item_removed}: removes that sku's line of an open cart; sets the last activity. */
     private static void cartItemRemoved(ContactDraft d, Event e) {
-        int i = cartIndex(d, e.text("cartId"));
-        if (i < 0) {
-            return;
+        ContactDraft.WorkingCart cart = closedBefore(d, e) ? null : d.openCart(e.text("cartId"), e.at());
+        if (cart != null) {
+            cart.lines().remove(e.text("sku"));
+            cart.lastActivity = max(cart.lastActivity, e.at());
         }
-        Cart cart = d.openCarts.read().get(i);
-        String sku = e.text("sku");
-        List<CartLine> lines = new ArrayList<>(cart.lines());
-        lines.removeIf(l -> l.sku().equals(sku));
-        putCart(d, Cart.of(cart.id(), lines, max(cart.lastActivity(), e.at())));
     }
 
     /** {@code checkout.started}: sets an open cart's last activity. */
     private static void checkoutStarted(ContactDraft d, Event e) {
-        String cartId = e.text("cartId");
-        int i = cartIndex(d, cartId);
-        if (i >= 0) {
-            Cart cart = d.openCarts.read().get(i);
-            putCart(d, Cart.of(cartId, cart.lines(), max(cart.lastActivity(), e.at())));
+        ContactDraft.WorkingCart cart = closedBefore(d, e) ? null : d.openCart(e.text("cartId"), e.at());
+        if (cart != null) {
+            cart.lastActivity = max(cart.lastActivity, e.at());
         }
     }
 
     /**
      * {@code order.placed}: closes the named cart, or every open cart without a {@code cartId}; adds the
-     * order; its categories are the given ones, else the named cart's lines'.
+     * order; its categories are the given ones, else the named cart's lines'. The closing time is remembered
+     * (within the id memory) so that a cart event older than the order, arriving later, changes nothing.
      */
     @SuppressWarnings("unchecked")
     private static void orderPlaced(ContactDraft d, Event e) {
@@ -174,11 +178,21 @@ final class EventFolding {
             orderCategories.addAll((List<String>) l);
         }
         if (cartId != null) {
-            int i = cartIndex(d, cartId);
-            if (i >= 0) {
-                Cart cart = d.openCarts.write().remove(i);
+            ContactDraft.WorkingCart cart = closedBefore(d, e) ? null : d.openCart(cartId, e.at());
+            if (cart != null && !cart.lastActivity.isAfter(e.at())) {
+                d.carts().remove(cartId);
                 if (given == null) {
-                    for (CartLine line : cart.lines()) {
+                    for (CartLine line : cart.currentLines()) {
+                        if (line.category() != null) {
+                            orderCategories.add(line.category());
+                        }
+                    }
+                }
+            } else if (cart != null) {
+                // The cart was touched after this (older) order: only its items up to the order were bought,
+                // which are no longer told apart; the cart stays open with its later activity.
+                if (given == null) {
+                    for (CartLine line : cart.currentLines()) {
                         if (line.category() != null) {
                             orderCategories.add(line.category());
                         }
@@ -186,29 +200,32 @@ final class EventFolding {
                 }
             }
             d.closedCarts.write().put(cartId, max(d.closedCarts.read().get(cartId), e.at()));
-        } else if (!d.openCarts.read().isEmpty()) {
-            for (Cart open : d.openCarts.read()) {
-                d.closedCarts.write().put(open.id(), max(d.closedCarts.read().get(open.id()), e.at()));
+        } else if (d.openCartCount() > 0) {
+            java.util.Iterator<ContactDraft.WorkingCart> it = d.carts().values().iterator();
+            while (it.hasNext()) {
+                ContactDraft.WorkingCart open = it.next();
+                if (!open.lastActivity.isAfter(e.at())) {
+                    d.closedCarts.write().put(open.id, max(d.closedCarts.read().get(open.id), e.at()));
+                    it.remove();
+                }
             }
-            d.openCarts.write().clear();
         }
         String orderId = e.text("orderId");
         double amount = e.number("amount", 0);
         d.orderCount = Math.addExact(d.orderCount, 1); // checked: 2^31 orders fail the contact, never wrap
-        d.totalSpent += amount;
+        // Summed in decimal: amounts in cents then give the same total in whatever order orders arrive.
+        d.totalSpent = java.math.BigDecimal.valueOf(d.totalSpent).add(java.math.BigDecimal.valueOf(amount)).doubleValue();
         d.firstOrderAt = min(d.firstOrderAt, e.at());
         d.lastOrderAt = max(d.lastOrderAt, e.at());
         if (!d.categories.read().containsAll(orderCategories)) {
             d.categories.write().addAll(orderCategories);
         }
-        List<Order> orders = d.recentOrders.write();
-        orders.add(new Order(orderId, e.at(), amount, List.copyOf(orderCategories), d.reviews.read().containsKey(orderId)));
-        orders.sort(Comparator.comparing(Order::placedAt));
+        d.addOrder(new Order(orderId, e.at(), amount, List.copyOf(orderCategories), false));
     }
 
     /** {@code email.sent}: one more campaign; after the latest engagement it lengthens the unopened streak. */
     private static void emailSent(ContactDraft d, Event e) {
-        d.campaignsSent++;
+        d.campaignsSent = d.campaignsSent == Integer.MAX_VALUE ? d.campaignsSent : d.campaignsSent + 1;
         if (d.lastEngagementAt != null && !e.at().isAfter(d.lastEngagementAt)) {
             return; // sent before the latest engagement: not part of the streak
         }
@@ -219,26 +236,37 @@ final class EventFolding {
     private static void emailEngaged(ContactDraft d, Instant at) {
         d.lastEngagementAt = max(d.lastEngagementAt, at);
         Instant cut = d.lastEngagementAt;
-        if (d.unopenedCampaigns.read().values().stream().anyMatch(sent -> !sent.isAfter(cut))) {
+        Map<String, Instant> unopened = d.unopenedCampaigns.read();
+        if (unopened.isEmpty()) {
+            return;
+        }
+        // Events come in time order, so this batch's sends are all before the cut: the scan is of what the
+        // state held (at most MAX_STREAK) plus what it removes, linear over a batch.
+        boolean any = false;
+        for (Instant sent : unopened.values()) {
+            if (!sent.isAfter(cut)) {
+                any = true;
+                break;
+            }
+        }
+        if (any) {
             d.unopenedCampaigns.write().values().removeIf(sent -> !sent.isAfter(cut));
         }
     }
 
-    /** {@code review.submitted}: the order counts as reviewed; a rating of 4 or more makes an advocate. */
+    /**
+     * {@code review.submitted}: the latest review of an order by event time replaces an earlier one; the
+     * order counts as reviewed, and its rating decides whether it makes an advocate ({@link ContactDraft#freeze}).
+     */
     private static void reviewSubmitted(ContactDraft d, Event e) {
         String orderId = e.text("orderId");
+        Instant prev = d.reviewTimes.read().get(orderId);
+        if (prev != null && prev.isAfter(e.at())) {
+            return; // a later review of this order already won
+        }
         int rating = ((Long) e.props().get("rating")).intValue();
         d.reviews.write().put(orderId, rating);
-        if (rating >= 4) {
-            d.positiveReview = true;
-        }
-        List<Order> orders = d.recentOrders.read();
-        for (int i = 0; i < orders.size(); i++) {
-            Order o = orders.get(i);
-            if (o.id().equals(orderId) && !o.reviewed()) {
-                d.recentOrders.write().set(i, new Order(o.id(), o.placedAt(), o.amount(), o.categories(), true));
-            }
-        }
+        d.reviewTimes.write().put(orderId, e.at());
     }
 
     /**
@@ -255,25 +283,6 @@ final class EventFolding {
             d.tags.write().add(tag);
         } else if (d.tags.read().contains(tag)) {
             d.tags.write().remove(tag);
-        }
-    }
-
-    private static int cartIndex(ContactDraft d, String cartId) {
-        List<Cart> carts = d.openCarts.read();
-        for (int i = 0; i < carts.size(); i++) {
-            if (carts.get(i).id().equals(cartId)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static void putCart(ContactDraft d, Cart cart) {
-        int i = cartIndex(d, cart.id());
-        if (i >= 0) {
-            d.openCarts.write().set(i, cart);
-        } else {
-            d.openCarts.write().add(cart);
         }
     }
 }

@@ -512,6 +512,7 @@ public final class ContactStore implements AutoCloseable {
         private final Progress progress;
         private final List<dev.waymark.Evaluation.RuleFailure> failures = new ArrayList<>();
         private final List<dev.waymark.Evaluation.TemplateFailure> templateFailures = new ArrayList<>();
+        private final List<dev.waymark.Evaluation.RejectedEvent> rejected = new ArrayList<>();
         private final List<PassSummary.LateEvent> late = new ArrayList<>();
         private long evaluated;
         private long skipped;
@@ -570,7 +571,7 @@ public final class ContactStore implements AutoCloseable {
                 }
                 return null;
             });
-            return new PassSummary(run, now, full, ids.size(), evaluated, skipped, actions, failures, templateFailures, late);
+            return new PassSummary(run, now, full, ids.size(), evaluated, skipped, actions, failures, templateFailures, late, rejected);
         }
 
         /** The due contacts' ids, in Java's string order (SPEC §3's output order), each once. */
@@ -689,6 +690,7 @@ public final class ContactStore implements AutoCloseable {
             skipped += summary.skipped();
             failures.addAll(summary.failures());
             templateFailures.addAll(summary.templateFailures());
+            rejected.addAll(summary.rejected());
             try (PreparedStatement up = db.conn.prepareStatement(UPSERT);
                  PreparedStatement ob = db.conn.prepareStatement("INSERT INTO waymark_outbox"
                          + " (id, contact_id, run, seq, action, written_at) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING")) {

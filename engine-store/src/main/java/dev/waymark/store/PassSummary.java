@@ -21,14 +21,23 @@ import java.util.List;
  * @param templateFailures messages committed without a body
  * @param late             received events not applied because they are late
  *                         ({@link dev.waymark.ContactState#isLate}), in the order they were received
+ * @param rejected         events not applied because they would take their contact's state past a size limit
  */
 public record PassSummary(long run, Instant now, boolean full, long due, long evaluated, long skipped, long actions,
-                          List<RuleFailure> failures, List<TemplateFailure> templateFailures, List<LateEvent> late) {
+                          List<RuleFailure> failures, List<TemplateFailure> templateFailures, List<LateEvent> late,
+                          List<dev.waymark.Evaluation.RejectedEvent> rejected) {
 
     public PassSummary {
         failures = List.copyOf(failures);
         templateFailures = List.copyOf(templateFailures);
         late = List.copyOf(late);
+        rejected = List.copyOf(rejected);
+    }
+
+    /** A pass without rejected events. */
+    public PassSummary(long run, Instant now, boolean full, long due, long evaluated, long skipped, long actions,
+                       List<RuleFailure> failures, List<TemplateFailure> templateFailures, List<LateEvent> late) {
+        this(run, now, full, due, evaluated, skipped, actions, failures, templateFailures, late, List.of());
     }
 
     /**

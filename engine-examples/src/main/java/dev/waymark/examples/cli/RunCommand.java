@@ -171,6 +171,7 @@ public final class RunCommand {
         List<RuleFailure> failures = summary.failures();
         List<TemplateFailure> templateFailures = summary.templateFailures();
         reportProblems(stderr, late, failures, templateFailures);
+        reportRejected(stderr, summary.rejected());
         long waiting = next.stream().flatMap(s -> s.pending().stream()).filter(e -> e.at().isAfter(now)).count();
         if (waiting > 0) {
             stderr.println("waymark: " + waiting + (waiting == 1 ? " event is" : " events are") + " later than --now: "
@@ -181,7 +182,21 @@ public final class RunCommand {
                 + summary.actions() + " actions, " + lines.errors().size() + " rejected lines, "
                 + failures.size() + " rule failures"
                 + (templates == null ? "" : ", " + templateFailures.size() + " template failures")
-                + ", " + late.size() + " late events");
+                + ", " + late.size() + " late events"
+                + (summary.rejected().isEmpty() ? "" : ", " + summary.rejected().size() + " events over a limit"));
+    }
+
+    /**
+     * Reports each event a contact's size limit kept out (the first ones one by one): not applied, not retried,
+     * and the run goes on.
+     */
+    static void reportRejected(PrintStream stderr, List<dev.waymark.Evaluation.RejectedEvent> rejected) {
+        for (int i = 0; i < Math.min(FAILURES_SHOWN, rejected.size()); i++) {
+            stderr.println("waymark: rejected " + rejected.get(i) + ": not applied");
+        }
+        if (rejected.size() > FAILURES_SHOWN) {
+            stderr.println("waymark: ... and " + (rejected.size() - FAILURES_SHOWN) + " more events over a limit");
+        }
     }
 
     /** Reports each late event with its line, then the rule and template failures (the first ones one by one). */

@@ -50,6 +50,7 @@ final class StoreRun {
             throw StoreAccess.failure(e);
         }
         RunCommand.reportProblems(stderr, pass.late(), pass.failures(), pass.templateFailures());
+        RunCommand.reportRejected(stderr, pass.rejected());
         long waiting = lines.events().stream().map(Event::at).filter(at -> at.isAfter(now)).count();
         if (waiting > 0) {
             stderr.println("waymark: " + waiting + (waiting == 1 ? " event is" : " events are")
@@ -60,7 +61,8 @@ final class StoreRun {
                 + written + " actions" + (earlier > 0 ? " (" + earlier + " committed by an earlier run)" : "") + ", "
                 + lines.errors().size() + " rejected lines, " + pass.failures().size() + " rule failures"
                 + (templates ? ", " + pass.templateFailures().size() + " template failures" : "")
-                + ", " + pass.late().size() + " late events");
+                + ", " + pass.late().size() + " late events"
+                + (pass.rejected().isEmpty() ? "" : ", " + pass.rejected().size() + " events over a limit"));
     }
 
     private long relay(ContactStore store, Instant now, Path outFile) throws IOException {
