@@ -36,7 +36,8 @@ import java.util.Set;
  * @param categories         categories ever purchased
  * @param recentOrders       orders of the retention window, oldest first
  * @param openCarts          open carts by id
- * @param closedCarts        recently closed carts: id → closing time
+ * @param closedCarts        recently closed carts: id → closing time; the empty id holds the latest order
+ *                           without a {@code cartId}, which closed every cart open at its time
  * @param campaignsSent      {@code email.sent} events ever applied
  * @param unopenedCampaigns  campaigns sent after the latest engagement: campaignId → latest send time
  * @param lastEngagementAt   latest {@code email.opened}/{@code email.clicked}, {@code null} if none
@@ -50,6 +51,13 @@ import java.util.Set;
  * @param lateBefore         events before this instant are late even within the 7-day id memory, because a size
  *                           limit made the state forget what an older event would need (remembered ids, closed
  *                           carts); {@code null} when only the 7-day memory applies (and in older states)
+ * @param closedCartOrders   for each remembered closed cart whose order took its categories from the cart's
+ *                           lines, that order's id: an item of the cart older than the order that arrives after
+ *                           it still adds its category to the order (absent in older states: none)
+ * @param cartMarks          within the id memory, cart events that an older event arriving later must still
+ *                           meet: {@code cartId + "\n" + sku} → time of the latest removal of that sku, and
+ *                           {@code cartId + "\n"} → latest activity on the cart while it was not open (absent in
+ *                           older states: none)
  */
 public record Contact(
         String id,
@@ -79,7 +87,9 @@ public record Contact(
         List<LedgerEntry> ledger,
         Conversions conversions,
         JourneyRuns journeys,
-        Instant lateBefore) {
+        Instant lateBefore,
+        Map<String, String> closedCartOrders,
+        Map<String, Instant> cartMarks) {
 
     public Contact {
         Objects.requireNonNull(id, "id");
@@ -108,13 +118,15 @@ public record Contact(
         conversions = conversions == null ? Conversions.NONE : conversions;
         // A state written before journeys existed has none.
         journeys = journeys == null ? JourneyRuns.NONE : journeys;
+        closedCartOrders = closedCartOrders == null ? Frozen.map(Map.of()) : Frozen.map(closedCartOrders);
+        cartMarks = cartMarks == null ? Frozen.map(Map.of()) : Frozen.map(cartMarks);
     }
 
     /** A contact never seen: no events, no stage, nothing in the ledger. */
     public static Contact empty(String id) {
         return new Contact(id, Map.of(), Map.of(), Set.of(), Map.of(), null, Map.of(), null, null, 0, 0.0,
                 null, null, Set.of(), List.of(), List.of(), Map.of(), 0, Map.of(), null, Map.of(), Map.of(), Map.of(),
-                false, List.of(), Conversions.NONE, JourneyRuns.NONE, null);
+                false, List.of(), Conversions.NONE, JourneyRuns.NONE, null, Map.of(), Map.of());
     }
 
     // ---- conveniences for rules (plain methods, not record components) ----

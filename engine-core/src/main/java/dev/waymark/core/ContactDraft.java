@@ -93,6 +93,8 @@ final class ContactDraft {
     /** The open carts by id, once a cart event needed them; {@code null} before. */
     private java.util.HashMap<String, WorkingCart> carts;
     final CopyOnWrite<Map<String, Instant>> closedCarts;
+    final CopyOnWrite<Map<String, String>> closedCartOrders;
+    final CopyOnWrite<Map<String, Instant>> cartMarks;
     int campaignsSent;
     final CopyOnWrite<Map<String, Instant>> unopenedCampaigns;
     Instant lastEngagementAt;
@@ -127,6 +129,8 @@ final class ContactDraft {
         recentOrders = list(c.recentOrders());
         originalCarts = c.openCarts();
         closedCarts = map(c.closedCarts());
+        closedCartOrders = map(c.closedCartOrders());
+        cartMarks = map(c.cartMarks());
         campaignsSent = c.campaignsSent();
         unopenedCampaigns = map(c.unopenedCampaigns());
         lastEngagementAt = c.lastEngagementAt();
@@ -148,7 +152,8 @@ final class ContactDraft {
         final String id;
         /** The cart as the contact had it; {@code null} for a cart opened in this batch. */
         private final Cart frozen;
-        private java.util.LinkedHashMap<String, CartLine> lines;
+        /** By sku, so the frozen lines come in sku order whatever order the items arrived in. */
+        private java.util.TreeMap<String, CartLine> lines;
         Instant lastActivity;
 
         WorkingCart(Cart frozen) {
@@ -160,7 +165,7 @@ final class ContactDraft {
         WorkingCart(String id, Instant openedAt) {
             this.id = id;
             this.frozen = null;
-            this.lines = new java.util.LinkedHashMap<>();
+            this.lines = new java.util.TreeMap<>();
             this.lastActivity = openedAt;
         }
 
@@ -168,10 +173,10 @@ final class ContactDraft {
             return lines != null ? lines.size() : frozen.lines().size();
         }
 
-        /** The lines by sku, in the order they were first added; mutable. */
+        /** The lines by sku, in sku order; mutable. */
         Map<String, CartLine> lines() {
             if (lines == null) {
-                lines = new java.util.LinkedHashMap<>();
+                lines = new java.util.TreeMap<>();
                 for (CartLine l : frozen.lines()) {
                     lines.put(l.sku(), l);
                 }
@@ -235,6 +240,20 @@ final class ContactDraft {
         carts().values().removeIf(c -> c.lastActivity.isBefore(cut));
     }
 
+    /** Closes the open carts with no activity after {@code at}. */
+    void closeCartsIdleSince(Instant at) {
+        if (carts == null) {
+            boolean any = false;
+            for (Cart c : originalCarts) {
+                any |= !c.lastActivity().isAfter(at);
+            }
+            if (!any) {
+                return;
+            }
+        }
+        carts().values().removeIf(c -> !c.lastActivity.isAfter(at));
+    }
+
     /** The orders sorted by time (stable: ties keep their arrival order), once after appends. */
     void sortOrders() {
         if (ordersUnsorted) {
@@ -287,7 +306,8 @@ final class ContactDraft {
         return new Contact(id, attributes.read(), attributeTimes.read(), tags.read(), tagTimes.read(), stage, consents.read(),
                 firstSeen, lastSeen, orderCount, totalSpent, firstOrderAt, lastOrderAt, categories.read(), recentOrders.read(),
                 open, closedCarts.read(), campaignsSent, unopenedCampaigns.read(), lastEngagementAt, eventCounts.read(),
-                reviews.read(), reviewTimes.read(), positiveReview, ledger.read(), conversions, journeys, lateBefore);
+                reviews.read(), reviewTimes.read(), positiveReview, ledger.read(), conversions, journeys, lateBefore,
+                closedCartOrders.read(), cartMarks.read());
     }
 
     static Instant min(Instant a, Instant b) {

@@ -20,10 +20,16 @@ import java.util.TreeSet;
  * What each standard event does to a contact (SPEC §1's "effect on the contact"): one method per event type.
  * Every event also counts toward its type's count and last time, and may convert an open exposure.
  *
- * <p>Facts that depend on order use event time, so an event that arrives late still lands where it belongs:
- * the last order is the latest {@code at}, consent and attributes are last-write-wins by {@code at}, an
- * item added to a cart before the order that closed it does not reopen the cart, and a send before the
- * latest engagement does not count toward the unopened streak. Stateless.
+ * <p>Facts that depend on order use event time, so an event that arrives late (within the id memory) lands
+ * where it belongs and the facts are those of applying every event in time order (SPEC §2): the last order is
+ * the latest {@code at}; consent, each attribute and each order's review are last-write-wins by {@code at}; a
+ * cart event older than the order that closed the cart neither reopens it nor touches the cart opened again
+ * after it, though an item of it still adds its category to an order that took its categories from the cart;
+ * an add older than a removal of its sku stays removed; a send before the latest engagement does not count
+ * toward the unopened streak; totals are summed in decimal. What is not resolved by time: a line takes the
+ * price of the latest-applied add, a removal older than a later add of its sku that arrives after that add
+ * removes it, and an order naming a cart that a later order without a {@code cartId} already closed takes the
+ * categories of only the lines that arrived after that order. Stateless.
  */
 final class EventFolding {
     private EventFolding() {
@@ -112,9 +118,33 @@ final class EventFolding {
      * as it was when closed, so it neither reopens it nor changes the cart opened again after the order.
      */
     static boolean closedBefore(ContactDraft d, Event e) {
-        Instant closedAt = d.closedCarts.read().get(e.text("cartId"));
-        return closedAt != null && !closedAt.isBefore(e.at());
+        Map<String, Instant> closed = d.closedCarts.read();
+        if (closed.isEmpty()) {
+            return false;
+        }
+        String cartId = e.text("cartId");
+        Instant named = closed.get(cartId);
+        if (named != null && !named.isBefore(e.at())) {
+            return true;
+        }
+        // An order without a cartId closed every cart open at its time. A cart open now with activity after
+        // that order was opened again since: an older event of it belongs to the cart that order closed. A cart
+        // not open (or open with only older activity) takes the event, and is closed at the end of the fold
+        // ({@link StateBounds#trim}), as that order would have closed it.
+        Instant every = closed.get(EVERY_CART);
+        if (every == null || every.isBefore(e.at())) {
+            return false;
+        }
+        ContactDraft.WorkingCart open = d.carts().get(cartId);
+        return open != null && open.lastActivity.isAfter(every);
     }
+
+    /**
+     * The key of {@code closedCarts} that holds the latest order without a {@code cartId}: it closed every
+     * cart open at its time, so a cart event older than it, arriving after it, belongs to a closed cart. No
+     * cart has this id (a {@code cartId} is never empty).
+     */
+    static final String EVERY_CART = "";
 
     /**
      * {@code cart.item_added}: opens the cart if new or closed before this event (a closed cart starts again
@@ -122,15 +152,31 @@ final class EventFolding {
      */
     private static void cartItemAdded(ContactDraft d, Event e) {
         if (closedBefore(d, e)) {
+            lateItemOfAnOrder(d, e);
             return;
         }
         String cartId = e.text("cartId");
         ContactDraft.WorkingCart cart = d.openCart(cartId, e.at());
+        Map<String, Instant> marks = d.cartMarks.read();
         if (cart == null) {
             cart = new ContactDraft.WorkingCart(cartId, e.at());
             d.carts().put(cartId, cart);
+            // Activity on the cart before it was open here, but after this item: had the item come first, the
+            // cart would have been open for it.
+            Instant touched = marks.isEmpty() ? null : marks.get(cartId + '\n');
+            if (touched != null) {
+                cart.lastActivity = max(cart.lastActivity, touched);
+                d.cartMarks.write().remove(cartId + '\n'); // the open cart holds it now
+                marks = d.cartMarks.read();
+            }
         }
         String sku = e.text("sku");
+        Instant removed = marks.isEmpty() ? null : marks.get(cartId + '\n' + sku);
+        if (removed != null && !removed.isBefore(e.at())) {
+            // The sku was removed after this item was added: the line is gone, only the activity counts.
+            cart.lastActivity = max(cart.lastActivity, removed);
+            return;
+        }
         Object q = e.props().get("qty");
         long qty = q == null ? 1 : (Long) q;
         double price = e.number("price", 0);
@@ -147,20 +193,64 @@ final class EventFolding {
         cart.lastActivity = max(cart.lastActivity, e.at());
     }
 
+    /**
+     * An item added to a cart before the order that closed it, arriving after the order: had it come in time,
+     * the order (when it took its categories from the cart) would have its category, and so would the
+     * contact's purchased categories.
+     */
+    private static void lateItemOfAnOrder(ContactDraft d, Event e) {
+        String category = e.text("category");
+        String orderId = category == null ? null : d.closedCartOrders.read().get(e.text("cartId"));
+        if (orderId == null) {
+            return;
+        }
+        List<Order> orders = d.recentOrders.read();
+        for (int i = 0; i < orders.size(); i++) {
+            Order o = orders.get(i);
+            if (o.id().equals(orderId) && !o.categories().contains(category)) {
+                TreeSet<String> cats = new TreeSet<>(o.categories());
+                cats.add(category);
+                d.recentOrders.write().set(i, new Order(o.id(), o.placedAt(), o.amount(), List.copyOf(cats), o.reviewed()));
+            }
+        }
+        if (!d.categories.read().contains(category)) {
+            d.categories.write().add(category);
+        }
+    }
+
     /** {@code cart.item_removed}: removes that sku's line of an open cart; sets the last activity. */
     private static void cartItemRemoved(ContactDraft d, Event e) {
-        ContactDraft.WorkingCart cart = closedBefore(d, e) ? null : d.openCart(e.text("cartId"), e.at());
+        if (closedBefore(d, e)) {
+            return;
+        }
+        String cartId = e.text("cartId");
+        ContactDraft.WorkingCart cart = d.openCart(cartId, e.at());
+        // Remembered (within the id memory) so that an add of the sku older than this removal, arriving later,
+        // stays removed.
+        d.cartMarks.write().merge(cartId + '\n' + e.text("sku"), e.at(), ContactDraft::max);
         if (cart != null) {
             cart.lines().remove(e.text("sku"));
             cart.lastActivity = max(cart.lastActivity, e.at());
+        } else {
+            markActivity(d, cartId, e.at());
         }
+    }
+
+    /** Activity on a cart that is not open: an older item arriving later opens it with this activity. */
+    private static void markActivity(ContactDraft d, String cartId, Instant at) {
+        d.cartMarks.write().merge(cartId + '\n', at, ContactDraft::max);
     }
 
     /** {@code checkout.started}: sets an open cart's last activity. */
     private static void checkoutStarted(ContactDraft d, Event e) {
-        ContactDraft.WorkingCart cart = closedBefore(d, e) ? null : d.openCart(e.text("cartId"), e.at());
+        if (closedBefore(d, e)) {
+            return;
+        }
+        ContactDraft.WorkingCart cart = d.openCart(e.text("cartId"), e.at());
         if (cart != null) {
             cart.lastActivity = max(cart.lastActivity, e.at());
+        } else {
+            markActivity(d, e.text("cartId"), e.at());
         }
     }
 
@@ -200,17 +290,18 @@ final class EventFolding {
                 }
             }
             d.closedCarts.write().put(cartId, max(d.closedCarts.read().get(cartId), e.at()));
-        } else if (d.openCartCount() > 0) {
-            java.util.Iterator<ContactDraft.WorkingCart> it = d.carts().values().iterator();
-            while (it.hasNext()) {
-                ContactDraft.WorkingCart open = it.next();
-                if (!open.lastActivity.isAfter(e.at())) {
-                    d.closedCarts.write().put(open.id, max(d.closedCarts.read().get(open.id), e.at()));
-                    it.remove();
-                }
+            if (given == null) {
+                d.closedCartOrders.write().put(cartId, orderId(e));
+            } else if (d.closedCartOrders.read().containsKey(cartId)) {
+                d.closedCartOrders.write().remove(cartId);
             }
+        } else {
+            if (d.openCartCount() > 0) {
+                d.carts().values().removeIf(open -> !open.lastActivity.isAfter(e.at()));
+            }
+            d.closedCarts.write().put(EVERY_CART, max(d.closedCarts.read().get(EVERY_CART), e.at()));
         }
-        String orderId = e.text("orderId");
+        String orderId = orderId(e);
         double amount = e.number("amount", 0);
         d.orderCount = Math.addExact(d.orderCount, 1); // checked: 2^31 orders fail the contact, never wrap
         // Summed in decimal: amounts in cents then give the same total in whatever order orders arrive.
@@ -221,6 +312,10 @@ final class EventFolding {
             d.categories.write().addAll(orderCategories);
         }
         d.addOrder(new Order(orderId, e.at(), amount, List.copyOf(orderCategories), false));
+    }
+
+    private static String orderId(Event e) {
+        return e.text("orderId");
     }
 
     /** {@code email.sent}: one more campaign; after the latest engagement it lengthens the unopened streak. */

@@ -49,6 +49,9 @@ import java.util.TreeSet;
  *   <tr><td>closed carts remembered (so a cart event older than its closing order does not reopen it)</td>
  *       <td>{@value #MAX_CLOSED_CARTS}, and only within the id memory</td>
  *       <td>the oldest closings are forgotten, and events up to the latest forgotten one become late</td></tr>
+ *   <tr><td>cart removals and activity on carts not open, remembered so an older cart event arriving later
+ *       meets them</td><td>{@value #MAX_CART_MARKS}, and only within the id memory</td>
+ *       <td>the oldest are forgotten, and events up to the latest forgotten one become late</td></tr>
  *   <tr><td>reviewed orders (the latest review of each)</td><td>{@value #MAX_REVIEWS}</td>
  *       <td>a review of one more order is rejected; a review below 4 is forgotten once older than both the id
  *       memory and the 180-day retention (it cannot make an advocate, and a later review of its order replaces it)</td></tr>
@@ -81,6 +84,7 @@ final class StateBounds {
     static final int MAX_CART_LINES = 500;
     static final int MAX_OPEN_CARTS = 100;
     static final int MAX_CLOSED_CARTS = 1_000;
+    static final int MAX_CART_MARKS = 1_000;
     static final int MAX_REVIEWS = 1_000;
     static final int MAX_RECENT_ORDERS = 50;
     static final int MAX_CATEGORIES = 64;
@@ -215,6 +219,12 @@ final class StateBounds {
             }
         }
         d.forgetIdleCarts(now.minus(CART_IDLE));
+        Instant every = d.closedCarts.read().get(EventFolding.EVERY_CART);
+        if (every != null && d.openCartCount() > 0) {
+            // A cart opened by events older than the latest order without a cartId, arriving after it: that
+            // order closed it.
+            d.closeCartsIdleSince(every);
+        }
         forgetRemovalMarks(d, null);
         Instant h = horizon(d);
         if (h != null && !d.closedCarts.read().isEmpty()) {
@@ -223,10 +233,24 @@ final class StateBounds {
                 d.closedCarts.write().values().removeIf(t -> t.isBefore(h));
             }
         }
+        if (!d.cartMarks.read().isEmpty() && d.cartMarks.read().entrySet().stream().anyMatch(m -> markSpent(d, m, h))) {
+            d.cartMarks.write().entrySet().removeIf(m -> markSpent(d, m, h));
+        }
+        if (d.cartMarks.read().size() > MAX_CART_MARKS) {
+            Instant forgotten = dropOldest(d.cartMarks.write(), MAX_CART_MARKS);
+            d.lateBefore = ContactDraft.max(d.lateBefore, forgotten.plusNanos(1));
+        }
         if (d.closedCarts.read().size() > MAX_CLOSED_CARTS) {
             Instant forgotten = dropOldest(d.closedCarts.write(), MAX_CLOSED_CARTS);
             // Events up to the newest forgotten closing become late, so none of them can reopen its cart.
             d.lateBefore = ContactDraft.max(d.lateBefore, forgotten.plusNanos(1));
+        }
+        if (d.closedCartOrders.read().size() > d.closedCarts.read().size()
+                || (d.closedCartOrders.written() || d.closedCarts.written()) && !d.closedCartOrders.read().isEmpty()) {
+            Map<String, Instant> closed = d.closedCarts.read();
+            if (!closed.keySet().containsAll(d.closedCartOrders.read().keySet())) {
+                d.closedCartOrders.write().keySet().retainAll(closed.keySet());
+            }
         }
         if (d.unopenedCampaigns.read().size() > StandardRules.MAX_STREAK) {
             dropOldest(d.unopenedCampaigns.write(), StandardRules.MAX_STREAK);
@@ -258,6 +282,29 @@ final class StateBounds {
         if (ConversionLog.needsTrim(d.conversions, now)) {
             d.conversions = ConversionLog.trim(d.conversions, now);
         }
+    }
+
+    /**
+     * Whether a cart mark can meet no event any more: older than the horizon, or no later than its cart's
+     * closing (an older event of a closed cart changes nothing, a newer one is after the mark).
+     */
+    private static boolean markSpent(ContactDraft d, Map.Entry<String, Instant> mark, Instant horizon) {
+        if (horizon != null && mark.getValue().isBefore(horizon)) {
+            return true;
+        }
+        Map<String, Instant> closed = d.closedCarts.read();
+        if (closed.isEmpty()) {
+            return false;
+        }
+        String key = mark.getKey();
+        String cartId = key.substring(0, key.indexOf('\n'));
+        Instant closedAt = closed.get(cartId);
+        if (closedAt == null && !d.carts().containsKey(cartId)) {
+            // A cart not open, marked before the latest order without a cartId: an older event would open it
+            // only for the fold's end to close it again, as that order did.
+            closedAt = closed.get(EventFolding.EVERY_CART);
+        }
+        return closedAt != null && !closedAt.isBefore(mark.getValue());
     }
 
     /** Past {@link #MAX_CUSTOM_EVENT_TYPES}, forgets the custom types seen least recently (rules see their counts only). */

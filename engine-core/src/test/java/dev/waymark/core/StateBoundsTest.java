@@ -212,7 +212,7 @@ class StateBoundsTest {
         Instant later = OLD.plus(Duration.ofDays(180)).minusSeconds(1);
         Contact c = fold(List.of(ev("cart.item_added", OLD, "cartId", "k", "sku", "old", "price", 9.0),
                 ev("cart.item_added", later, "cartId", "k", "sku", "new", "price", 1.0)), new ArrayList<>()).contact();
-        assertThat(c.cart("k").lines()).extracting(Contact.CartLine::sku).containsExactly("old", "new");
+        assertThat(c.cart("k").lines()).extracting(Contact.CartLine::sku).containsExactly("new", "old");
     }
 
     @Test
@@ -258,6 +258,34 @@ class StateBoundsTest {
     }
 
     @Test
+    void aRemovalArrivingBeforeAnOlderAddOfItsSku_keepsTheSkuRemoved() {
+        ContactState s = fold(List.of(ev("cart.item_removed", T0.plusSeconds(20), "cartId", "k", "sku", "A")), new ArrayList<>());
+        s = fold(s, List.of(ev("cart.item_added", T0.plusSeconds(10), "cartId", "k", "sku", "A", "price", 1.0),
+                ev("cart.item_added", T0.plusSeconds(15), "cartId", "k", "sku", "B", "price", 2.0)), new ArrayList<>());
+        assertThat(s.contact().cart("k").lines()).extracting(Contact.CartLine::sku).containsExactly("B");
+        assertThat(s.contact().cart("k").lastActivity()).isEqualTo(T0.plusSeconds(20));
+    }
+
+    @Test
+    void cartEventsOlderThanAnOrderWithoutCartId_arrivingAfterIt_doNotLeaveAnOpenCart() {
+        ContactState s = fold(List.of(ev("order.placed", T0.plusSeconds(60), "orderId", "o", "amount", 5.0)), new ArrayList<>());
+        s = fold(s, List.of(ev("cart.item_added", T0, "cartId", "k", "sku", "A", "price", 5.0),
+                ev("checkout.started", T0.plusSeconds(30), "cartId", "k")), new ArrayList<>());
+        assertThat(s.contact().openCarts()).isEmpty();
+    }
+
+    @Test
+    void anItemOlderThanTheOrderThatClosedItsCart_arrivingLate_addsItsCategoryToThatOrder() {
+        ContactState s = fold(List.of(ev("cart.item_added", T0, "cartId", "k", "sku", "A", "price", 5.0, "category", "toys"),
+                ev("order.placed", T0.plusSeconds(60), "orderId", "o", "amount", 5.0, "cartId", "k")), new ArrayList<>());
+        s = fold(s, List.of(ev("cart.item_added", T0.plusSeconds(30), "cartId", "k", "sku", "B", "price", 1.0, "category", "books")),
+                new ArrayList<>());
+        assertThat(s.contact().openCarts()).isEmpty();
+        assertThat(s.contact().recentOrders().get(0).categories()).containsExactly("books", "toys");
+        assertThat(s.contact().categories()).containsExactly("books", "toys");
+    }
+
+    @Test
     void aRejectedEvent_isReportedByTheEvaluationAndTheBulkSummary_andTheRunGoesOn() {
         List<Event> events = new ArrayList<>();
         for (int i = 0; i <= StateBounds.MAX_TAGS; i++) {
@@ -278,12 +306,31 @@ class StateBoundsTest {
     }
 
     @Test
+    void aStateWrittenBeforeTheOrderFreeBookkeeping_stillReads() throws Exception {
+        ContactState s = fold(List.of(ev("review.submitted", T0, "orderId", "o", "rating", 5L),
+                ev("cart.item_removed", T0.plusSeconds(1), "cartId", "k", "sku", "A")), new ArrayList<>());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(dev.waymark.json.WaymarkJson.write(s));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("contact")).remove(
+                List.of("reviewTimes", "lateBefore", "closedCartOrders", "cartMarks"));
+        ContactState old = dev.waymark.json.WaymarkJson.readState(tree.toString());
+        assertThat(old.contact().reviews()).containsEntry("o", 5);
+        assertThat(old.contact().reviewTimes()).isEmpty();
+        assertThat(old.contact().cartMarks()).isEmpty();
+        assertThat(old.contact().lateBefore()).isNull();
+        // Without its time, the old review is replaced by the next review of its order that arrives.
+        Contact c = fold(old, List.of(ev("review.submitted", T0.minusSeconds(60), "orderId", "o", "rating", 1L)), new ArrayList<>()).contact();
+        assertThat(c.reviews()).containsEntry("o", 1);
+    }
+
+    @Test
     void cartLineQty_saturatesInsteadOfOverflowing() {
         Contact.Cart cart = new Contact.Cart("k", List.of(new Contact.CartLine("A", Long.MAX_VALUE - 5, 1.0, null)), T0, 0, 0);
         Contact base = Contact.empty("c-1");
         ContactDraft d = new ContactDraft(new Contact(base.id(), base.attributes(), base.attributeTimes(), base.tags(),
                 base.tagTimes(), null, base.consents(), T0, T0, 0, 0, null, null, base.categories(), List.of(), List.of(cart),
-                Map.of(), 0, Map.of(), null, Map.of(), Map.of(), Map.of(), false, List.of(), null, null, null));
+                Map.of(), 0, Map.of(), null, Map.of(), Map.of(), Map.of(), false, List.of(), null, null, null, null, null));
         assertThat(EventFolding.apply(d, ev("cart.item_added", T0.plusSeconds(1), "cartId", "k", "sku", "A", "price", 1.0,
                 "qty", 10_000L))).isNull();
         assertThat(d.freeze().cart("k").itemCount()).isEqualTo(Long.MAX_VALUE);

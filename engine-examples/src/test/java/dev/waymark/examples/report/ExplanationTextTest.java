@@ -157,6 +157,6 @@ class ExplanationTextTest {
                 c.firstSeen(), c.lastSeen(), c.orderCount(), c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(),
                 c.categories(), c.recentOrders(), c.openCarts(), c.closedCarts(), c.campaignsSent(), c.unopenedCampaigns(),
                 c.lastEngagementAt(), c.eventCounts(), c.reviews(), c.reviewTimes(), c.positiveReview(), ledger, c.conversions(), c.journeys(),
-                c.lateBefore());
+                c.lateBefore(), c.closedCartOrders(), c.cartMarks());
     }
 }
