@@ -121,25 +121,31 @@ public final class Folding {
      */
     private static Map<String, Instant> rememberedIds(ContactDraft draft, Map<String, Instant> seen, List<Event> pending) {
         Instant cut = StateBounds.horizon(draft);
-        Map<String, Instant> applied = new java.util.HashMap<>();
-        java.util.Set<String> waiting = new java.util.HashSet<>();
-        for (Event e : pending) {
-            waiting.add(e.id());
-        }
+        Map<String, Instant> kept = new TreeMap<>();
         seen.forEach((id, at) -> {
-            if ((cut == null || !at.isBefore(cut)) && !waiting.contains(id)) {
-                applied.put(id, at);
+            if (cut == null || !at.isBefore(cut)) {
+                kept.put(id, at);
             }
         });
-        if (applied.size() > StateBounds.MAX_REMEMBERED_IDS) {
-            Instant forgotten = StateBounds.dropOldest(applied, StateBounds.MAX_REMEMBERED_IDS);
-            // Ids at the same instant as the newest forgotten one go too: "late" is by time, not by id.
-            applied.values().removeIf(at -> !at.isAfter(forgotten));
-            draft.lateBefore = ContactDraft.max(draft.lateBefore, forgotten.plusNanos(1));
-        }
-        Map<String, Instant> kept = new TreeMap<>(applied);
         for (Event e : pending) {
             kept.put(e.id(), e.at());
+        }
+        if (kept.size() - pending.size() > StateBounds.MAX_REMEMBERED_IDS) {
+            Map<String, Instant> applied = new java.util.HashMap<>(kept);
+            for (Event e : pending) {
+                applied.remove(e.id());
+            }
+            if (applied.size() > StateBounds.MAX_REMEMBERED_IDS) {
+                Instant forgotten = StateBounds.dropOldest(applied, StateBounds.MAX_REMEMBERED_IDS);
+                // Ids at the same instant as the newest forgotten one go too: "late" is by time, not by id.
+                applied.values().removeIf(at -> !at.isAfter(forgotten));
+                draft.lateBefore = ContactDraft.max(draft.lateBefore, forgotten.plusNanos(1));
+                kept.clear();
+                kept.putAll(applied);
+                for (Event e : pending) {
+                    kept.put(e.id(), e.at());
+                }
+            }
         }
         return kept;
     }
