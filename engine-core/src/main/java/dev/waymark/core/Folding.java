@@ -121,31 +121,34 @@ public final class Folding {
      */
     private static Map<String, Instant> rememberedIds(ContactDraft draft, Map<String, Instant> seen, List<Event> pending) {
         Instant cut = StateBounds.horizon(draft);
-        Map<String, Instant> kept = new TreeMap<>();
-        seen.forEach((id, at) -> {
-            if (cut == null || !at.isBefore(cut)) {
-                kept.put(id, at);
+        java.util.Set<String> waiting = pending.isEmpty() ? java.util.Set.of() : new java.util.HashSet<>();
+        for (Event e : pending) {
+            waiting.add(e.id());
+        }
+        List<Map.Entry<String, Instant>> applied = new ArrayList<>(Math.min(seen.size(), 64));
+        for (Map.Entry<String, Instant> id : seen.entrySet()) {
+            if ((cut == null || !id.getValue().isBefore(cut)) && !waiting.contains(id.getKey())) {
+                applied.add(id);
             }
-        });
+        }
+        if (applied.size() > StateBounds.MAX_REMEMBERED_IDS) {
+            // One sort by time (ties by id); ids at the same instant as the newest forgotten one go too, since
+            // "late" is by time, not by id.
+            applied.sort(Map.Entry.<String, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
+            Instant forgotten = applied.get(applied.size() - StateBounds.MAX_REMEMBERED_IDS - 1).getValue();
+            int from = applied.size() - StateBounds.MAX_REMEMBERED_IDS;
+            while (from < applied.size() && !applied.get(from).getValue().isAfter(forgotten)) {
+                from++;
+            }
+            applied = applied.subList(from, applied.size());
+            draft.lateBefore = ContactDraft.max(draft.lateBefore, forgotten.plusNanos(1));
+        }
+        Map<String, Instant> kept = new TreeMap<>();
+        for (Map.Entry<String, Instant> id : applied) {
+            kept.put(id.getKey(), id.getValue());
+        }
         for (Event e : pending) {
             kept.put(e.id(), e.at());
-        }
-        if (kept.size() - pending.size() > StateBounds.MAX_REMEMBERED_IDS) {
-            Map<String, Instant> applied = new java.util.HashMap<>(kept);
-            for (Event e : pending) {
-                applied.remove(e.id());
-            }
-            if (applied.size() > StateBounds.MAX_REMEMBERED_IDS) {
-                Instant forgotten = StateBounds.dropOldest(applied, StateBounds.MAX_REMEMBERED_IDS);
-                // Ids at the same instant as the newest forgotten one go too: "late" is by time, not by id.
-                applied.values().removeIf(at -> !at.isAfter(forgotten));
-                draft.lateBefore = ContactDraft.max(draft.lateBefore, forgotten.plusNanos(1));
-                kept.clear();
-                kept.putAll(applied);
-                for (Event e : pending) {
-                    kept.put(e.id(), e.at());
-                }
-            }
         }
         return kept;
     }
