@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Everything Waymark keeps for one contact: its folded {@link Contact} facts (with the ledger of emitted
@@ -88,7 +87,7 @@ public record ContactState(Contact contact, List<Event> pending, Map<String, Ins
         if (added == null) {
             return this;
         }
-        Map<String, Instant> seen = new TreeMap<>(seenEventIds);
+        Map<String, Instant> seen = new java.util.HashMap<>(seenEventIds);
         seen.putAll(ids);
         return new ContactState(contact, added, seen, nextWakeUp, evaluatedAt, rulesetId);
     }
