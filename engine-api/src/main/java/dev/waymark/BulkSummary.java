@@ -1,9 +1,9 @@
 package dev.waymark;
 
-import dev.waymark.Evaluation.TemplateFailure;
-
+import dev.waymark.Evaluation.LedgerFull;
+import dev.waymark.Evaluation.RejectedEvent;
 import dev.waymark.Evaluation.RuleFailure;
-
+import dev.waymark.Evaluation.TemplateFailure;
 import java.util.List;
 
 /**
@@ -16,18 +16,21 @@ import java.util.List;
  * @param failures  every rule failure, by contact
  * @param templateFailures every template that failed to render, by contact
  * @param ledgerFull every rule whose ledger was full for a contact, so firings were kept back, by contact
+ * @param rejected  every event not applied because of a state size limit, by contact
  */
 public record BulkSummary(long contacts, long evaluated, long skipped, long actions, List<RuleFailure> failures,
-                          List<TemplateFailure> templateFailures, List<Evaluation.LedgerFull> ledgerFull) {
+                          List<TemplateFailure> templateFailures, List<LedgerFull> ledgerFull,
+                          List<RejectedEvent> rejected) {
     public BulkSummary {
         failures = List.copyOf(failures);
         templateFailures = List.copyOf(templateFailures);
         ledgerFull = List.copyOf(ledgerFull);
+        rejected = List.copyOf(rejected);
     }
 
-    /** Totals with no rule's ledger full. */
+    /** Totals with no rule's ledger full and no rejected event. */
     public BulkSummary(long contacts, long evaluated, long skipped, long actions, List<RuleFailure> failures,
                        List<TemplateFailure> templateFailures) {
-        this(contacts, evaluated, skipped, actions, failures, templateFailures, List.of());
+        this(contacts, evaluated, skipped, actions, failures, templateFailures, List.of(), List.of());
     }
 }

@@ -36,16 +36,28 @@ import java.util.Set;
  * @param categories         categories ever purchased
  * @param recentOrders       orders of the retention window, oldest first
  * @param openCarts          open carts by id
- * @param closedCarts        recently closed carts: id → closing time
+ * @param closedCarts        recently closed carts: id → closing time; the empty id holds the latest order
+ *                           without a {@code cartId}, which closed every cart open at its time
  * @param campaignsSent      {@code email.sent} events ever applied
  * @param unopenedCampaigns  campaigns sent after the latest engagement: campaignId → latest send time
  * @param lastEngagementAt   latest {@code email.opened}/{@code email.clicked}, {@code null} if none
  * @param eventCounts        per event type: how many and the latest time
- * @param reviews            recent reviews: orderId → rating
- * @param positiveReview     whether any review ever had a rating of 4 or more
+ * @param reviews            the latest review (by event time) of each reviewed order: orderId → rating
+ * @param reviewTimes        event time of each order's latest review (absent in older states: none known)
+ * @param positiveReview     whether some order's latest review has a rating of 4 or more
  * @param ledger             actions already emitted (rule, type, key, time), oldest first
  * @param conversions        what the conversion report needs: messages still open to convert and tallies per rule and arm
  * @param journeys           where the contact stands in each journey it entered (bounded; absent in older states: none)
+ * @param lateBefore         events before this instant are late even within the 7-day id memory, because a size
+ *                           limit made the state forget what an older event would need (remembered ids, closed
+ *                           carts); {@code null} when only the 7-day memory applies (and in older states)
+ * @param closedCartOrders   for each remembered closed cart whose order took its categories from the cart's
+ *                           lines, that order's id: an item of the cart older than the order that arrives after
+ *                           it still adds its category to the order (absent in older states: none)
+ * @param cartMarks          within the id memory, cart events that an older event arriving later must still
+ *                           meet: {@code cartId + "\n" + sku} → time of the latest removal of that sku, and
+ *                           {@code cartId + "\n"} → latest activity on the cart while it was not open (absent in
+ *                           older states: none)
  */
 public record Contact(
         String id,
@@ -70,10 +82,14 @@ public record Contact(
         Instant lastEngagementAt,
         Map<String, EventCount> eventCounts,
         Map<String, Integer> reviews,
+        Map<String, Instant> reviewTimes,
         boolean positiveReview,
         List<LedgerEntry> ledger,
         Conversions conversions,
-        JourneyRuns journeys) {
+        JourneyRuns journeys,
+        Instant lateBefore,
+        Map<String, String> closedCartOrders,
+        Map<String, Instant> cartMarks) {
 
     public Contact {
         Objects.requireNonNull(id, "id");
@@ -95,18 +111,22 @@ public record Contact(
         unopenedCampaigns = Frozen.map(unopenedCampaigns);
         eventCounts = Frozen.map(eventCounts);
         reviews = Frozen.map(reviews);
+        // A state written before review times were kept has none: any later review of an order replaces its rating.
+        reviewTimes = reviewTimes == null ? Frozen.map(Map.of()) : Frozen.map(reviewTimes);
         ledger = List.copyOf(ledger);
         // A state written before conversions were tracked has none.
         conversions = conversions == null ? Conversions.NONE : conversions;
         // A state written before journeys existed has none.
         journeys = journeys == null ? JourneyRuns.NONE : journeys;
+        closedCartOrders = closedCartOrders == null ? Frozen.map(Map.of()) : Frozen.map(closedCartOrders);
+        cartMarks = cartMarks == null ? Frozen.map(Map.of()) : Frozen.map(cartMarks);
     }
 
     /** A contact never seen: no events, no stage, nothing in the ledger. */
     public static Contact empty(String id) {
         return new Contact(id, Map.of(), Map.of(), Set.of(), Map.of(), null, Map.of(), null, null, 0, 0.0,
-                null, null, Set.of(), List.of(), List.of(), Map.of(), 0, Map.of(), null, Map.of(), Map.of(),
-                false, List.of(), Conversions.NONE, JourneyRuns.NONE);
+                null, null, Set.of(), List.of(), List.of(), Map.of(), 0, Map.of(), null, Map.of(), Map.of(), Map.of(),
+                false, List.of(), Conversions.NONE, JourneyRuns.NONE, null, Map.of(), Map.of());
     }
 
     // ---- conveniences for rules (plain methods, not record components) ----
@@ -234,7 +254,7 @@ public record Contact(
             // Summed in decimal so a cart of 12.1 + 0.2 is worth 12.3, not 12.299999999999999.
             java.math.BigDecimal value = java.math.BigDecimal.ZERO;
             for (CartLine l : lines) {
-                items += l.qty();
+                items = items > Long.MAX_VALUE - l.qty() ? Long.MAX_VALUE : items + l.qty(); // saturates, never wraps
                 value = value.add(java.math.BigDecimal.valueOf(l.price()).multiply(java.math.BigDecimal.valueOf(l.qty())));
             }
             return new Cart(id, lines, lastActivity, items, value.doubleValue());

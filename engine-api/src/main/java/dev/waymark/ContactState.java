@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Everything Waymark keeps for one contact: its folded {@link Contact} facts (with the ledger of emitted
@@ -88,18 +87,30 @@ public record ContactState(Contact contact, List<Event> pending, Map<String, Ins
         if (added == null) {
             return this;
         }
-        Map<String, Instant> seen = new TreeMap<>(seenEventIds);
+        Map<String, Instant> seen = new java.util.HashMap<>(seenEventIds);
         seen.putAll(ids);
         return new ContactState(contact, added, seen, nextWakeUp, evaluatedAt, rulesetId);
     }
 
     /**
      * Whether {@code event} is late: more than the 7-day id memory older than the newest event already applied
-     * to this contact. Its id may have been forgotten, so it may be a repeat: {@link #withEvents} does not
+     * to this contact (or older than what a size limit made the state forget, {@link #lateBefore}). Its id may have been forgotten, so it may be a repeat: {@link #withEvents} does not
      * apply it, and a host reports it (the command line names its line and counts it in the summary).
      */
     public boolean isLate(Event event) {
+        Instant horizon = lateBefore();
+        return horizon != null && event.at().isBefore(horizon);
+    }
+
+    /**
+     * The instant before which an event is {@linkplain #isLate late}: 7 days before the newest applied event,
+     * or later when a size limit made the state forget older ids or closed carts ({@link Contact#lateBefore});
+     * {@code null} before any event was applied.
+     */
+    public Instant lateBefore() {
         Instant newest = contact.lastSeen();
-        return newest != null && event.at().isBefore(newest.minus(ID_MEMORY));
+        Instant memory = newest == null ? null : newest.minus(ID_MEMORY);
+        Instant limit = contact.lateBefore();
+        return memory == null ? limit : limit == null || limit.isBefore(memory) ? memory : limit;
     }
 }

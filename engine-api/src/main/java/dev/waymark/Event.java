@@ -63,6 +63,38 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         return STANDARD_TYPES.contains(type);
     }
 
+    // ---- The ranges a value of an event may take: past them a line is rejected, so no sum can overflow ----
+
+    /** The largest {@code qty} of one {@code cart.item_added}: an integer from 1 to this. */
+    public static final long MAX_QTY = 10_000;
+
+    /**
+     * The largest {@code price} ({@code cart.item_added}) or {@code amount} ({@code order.placed}): a finite
+     * number from 0 to this, in the shop's currency.
+     */
+    public static final double MAX_AMOUNT = 1e9;
+
+    /** The earliest {@code at} accepted: the first instant of year 1. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    /** The latest {@code at} accepted: the last instant of year 9999. */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    /**
+     * The longest name an event may give to something the contact's state keeps: a tag, sku, cart, order,
+     * campaign, category or attribute name, in characters.
+     */
+    public static final int MAX_NAME_LENGTH = 256;
+
+    /** Most attributes one {@code contact.updated} may set (a contact keeps at most as many). */
+    public static final int MAX_ATTRIBUTES = 256;
+
+    /** The largest attribute value, in characters of its JSON text (strings counted without escapes). */
+    public static final int MAX_ATTRIBUTE_VALUE_LENGTH = 4_096;
+
+    /** Most {@code categories} one {@code order.placed} may name. */
+    public static final int MAX_ORDER_CATEGORIES = 64;
+
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
 
     public Event {
@@ -76,6 +108,10 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         }
         if (at == null) {
             throw new InvalidEventException("at", "is required");
+        }
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            // Rules add days to event times; outside years 1..9999 that could leave what an Instant can hold.
+            throw new InvalidEventException("at", at + " is outside years 0001 to 9999");
         }
         type = CANONICAL_TYPES.getOrDefault(type, type);
         try {
@@ -115,7 +151,25 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
     // the table of standard types in docs/events-and-actions.md. Custom types are free-form.
     private static void validateProps(String type, Map<String, Object> p) {
         switch (type) {
-            case CONTACT_UPDATED -> optionalObject(p, "attributes");
+            case CONTACT_UPDATED -> {
+                optionalObject(p, "attributes");
+                if (p.get("attributes") instanceof Map<?, ?> attrs) {
+                    if (attrs.size() > MAX_ATTRIBUTES) {
+                        throw new InvalidEventException("props.attributes", attrs.size() + " attributes, more than " + MAX_ATTRIBUTES);
+                    }
+                    for (Map.Entry<?, ?> a : attrs.entrySet()) {
+                        String key = (String) a.getKey();
+                        if (key.length() > MAX_NAME_LENGTH) {
+                            throw new InvalidEventException("props.attributes", "a name of " + key.length()
+                                    + " characters, longer than " + MAX_NAME_LENGTH);
+                        }
+                        if (JsonValues.jsonLength(a.getValue(), MAX_ATTRIBUTE_VALUE_LENGTH) > MAX_ATTRIBUTE_VALUE_LENGTH) {
+                            throw new InvalidEventException("props.attributes." + key, "value longer than "
+                                    + MAX_ATTRIBUTE_VALUE_LENGTH + " characters");
+                        }
+                    }
+                }
+            }
             case SUBSCRIBED, UNSUBSCRIBED -> {
                 String channel = requiredString(p, "channel");
                 if (Channel.byId(channel) == null) {
@@ -129,13 +183,10 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
             case CART_ITEM_ADDED -> {
                 requiredString(p, "cartId");
                 requiredString(p, "sku");
-                double price = requiredNumber(p, "price");
-                if (price < 0 || Double.isNaN(price) || Double.isInfinite(price)) {
-                    throw new InvalidEventException("props.price", price + " is not a number >= 0");
-                }
+                requiredAmount(p, "price");
                 Object qty = p.get("qty");
-                if (qty != null && !(qty instanceof Long q && q >= 1)) {
-                    throw new InvalidEventException("props.qty", "'" + qty + "' is not an integer >= 1");
+                if (qty != null && !(qty instanceof Long q && q >= 1 && q <= MAX_QTY)) {
+                    throw new InvalidEventException("props.qty", "'" + qty + "' is not an integer from 1 to " + MAX_QTY);
                 }
                 optionalString(p, "category");
             }
@@ -146,15 +197,20 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
             case CHECKOUT_STARTED -> requiredString(p, "cartId");
             case ORDER_PLACED -> {
                 requiredString(p, "orderId");
-                double amount = requiredNumber(p, "amount");
-                if (amount < 0 || Double.isNaN(amount) || Double.isInfinite(amount)) {
-                    throw new InvalidEventException("props.amount", amount + " is not a number >= 0");
-                }
+                requiredAmount(p, "amount");
                 optionalString(p, "cartId");
                 Object cats = p.get("categories");
                 if (cats != null) {
                     if (!(cats instanceof List<?> list) || !list.stream().allMatch(c -> c instanceof String)) {
                         throw new InvalidEventException("props.categories", "must be an array of strings");
+                    }
+                    if (list.size() > MAX_ORDER_CATEGORIES) {
+                        throw new InvalidEventException("props.categories", list.size() + " categories, more than " + MAX_ORDER_CATEGORIES);
+                    }
+                    for (Object c : list) {
+                        if (((String) c).length() > MAX_NAME_LENGTH) {
+                            throw new InvalidEventException("props.categories", "a category longer than " + MAX_NAME_LENGTH + " characters");
+                        }
                     }
                 }
             }
@@ -185,6 +241,8 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         if (!(v instanceof String s) || s.isEmpty()) {
             throw new InvalidEventException("props." + name, "must be a non-empty string");
         }
+        // Every required string of a standard event names something the state keeps.
+        maxName(name, s);
         return s;
     }
 
@@ -193,12 +251,30 @@ public record Event(String id, String contactId, String type, Instant at, Map<St
         if (v != null && !(v instanceof String)) {
             throw new InvalidEventException("props." + name, "must be a string");
         }
+        if (v != null && (name.equals("category") || name.equals("cartId"))) {
+            maxName(name, (String) v);
+        }
+    }
+
+    private static void maxName(String name, String s) {
+        if (s.length() > MAX_NAME_LENGTH) {
+            throw new InvalidEventException("props." + name, s.length() + " characters, longer than " + MAX_NAME_LENGTH);
+        }
     }
 
     private static void optionalObject(Map<String, Object> p, String name) {
         Object v = p.get(name);
         if (v != null && !(v instanceof Map)) {
             throw new InvalidEventException("props." + name, "must be an object");
+        }
+    }
+
+    /** A required number from 0 to {@link #MAX_AMOUNT}, finite. */
+    private static void requiredAmount(Map<String, Object> p, String name) {
+        double v = requiredNumber(p, name);
+        // A BigInteger or a huge decimal turns into a huge or infinite double here: caught by the range.
+        if (!(v >= 0 && v <= MAX_AMOUNT)) {
+            throw new InvalidEventException("props." + name, "'" + p.get(name) + "' is not a number from 0 to 1e9");
         }
     }
 

@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -37,6 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       alone.</li>
  *   <li>{@code foldOneEvent}: a contact's state as the previous run left it receives one new event and folds it
  *       (with any event still pending): what a live stream costs per event.</li>
+ *   <li>{@code foldAdversarialContact} (average time per fold, ms): one contact receives {@code size} events of one
+ *       {@code kind} at once — reviews of distinct orders, distinct skus in one cart, distinct carts, distinct
+ *       orders, distinct tags — and folds them: the cost must grow as n log n at most (10k against 100k about
+ *       10–13×), past the state's limits too.</li>
  * </ul>
  *
  * <p>Before timing, {@code @Setup} checks that {@code foldHistory} and {@code foldHistoryDraftOnly} produce equal
@@ -133,6 +138,46 @@ public class IngestBenchmark {
         int i = counter.next();
         counter.events += liveFolded[i];
         return Folding.advance(previous.get(i).withEvents(live.get(i)), Dataset.NOW);
+    }
+
+    /** One contact's hostile history: {@code size} events of one {@code kind}, one second apart. */
+    @State(Scope.Benchmark)
+    public static class Adversarial {
+        /** What the events grow. */
+        @Param({"reviews", "skus", "carts", "orders", "tags"})
+        public String kind;
+
+        /** How many events. */
+        @Param({"10000", "100000"})
+        public int size;
+
+        List<Event> events;
+
+        /** Builds the events. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            events = new ArrayList<>(size);
+            java.time.Instant t0 = Dataset.NOW.minus(java.time.Duration.ofDays(3));
+            for (int i = 0; i < size; i++) {
+                java.time.Instant at = t0.plusSeconds(i);
+                events.add(switch (kind) {
+                    case "reviews" -> new Event("e" + i, "c-adv", Event.REVIEW_SUBMITTED, at, java.util.Map.of("orderId", "o" + i, "rating", 1L + i % 5));
+                    case "skus" -> new Event("e" + i, "c-adv", Event.CART_ITEM_ADDED, at, java.util.Map.of("cartId", "k", "sku", "s" + i, "price", 1.5));
+                    case "carts" -> new Event("e" + i, "c-adv", Event.CART_ITEM_ADDED, at, java.util.Map.of("cartId", "k" + i, "sku", "s", "price", 1.5));
+                    case "orders" -> new Event("e" + i, "c-adv", Event.ORDER_PLACED, at, java.util.Map.of("orderId", "o" + i, "amount", 9.99, "cartId", "k" + i));
+                    case "tags" -> new Event("e" + i, "c-adv", Event.TAG_ADDED, at, java.util.Map.of("tag", "t" + i));
+                    default -> throw new IllegalArgumentException("kind " + kind);
+                });
+            }
+        }
+    }
+
+    /** A hostile history into a new contact's state, in one fold. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public ContactState foldAdversarialContact(Adversarial a) {
+        return Folding.advance(ContactState.empty("c-adv").withEvents(a.events), Dataset.NOW);
     }
 
     // The histories are in time order, as Folding.advance would sort them.

@@ -119,8 +119,8 @@ public final class RetainedMemory {
         return new Contact(c.id(), c.attributes(), c.attributeTimes(), c.tags(), c.tagTimes(), c.stage(), c.consents(),
                 c.firstSeen(), c.lastSeen(), c.orderCount(), c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(),
                 c.categories(), c.recentOrders(), c.openCarts(), c.closedCarts(), c.campaignsSent(),
-                c.unopenedCampaigns(), c.lastEngagementAt(), c.eventCounts(), c.reviews(), c.positiveReview(), List.of(),
-                Conversions.NONE, c.journeys());
+                c.unopenedCampaigns(), c.lastEngagementAt(), c.eventCounts(), c.reviews(), c.reviewTimes(), c.positiveReview(), List.of(),
+                Conversions.NONE, c.journeys(), c.lateBefore(), c.closedCartOrders(), c.cartMarks());
     }
 
     /** Heap in use after full collections (the least of a few, so a concurrent allocation does not count). */

@@ -68,4 +68,38 @@ public final class JsonValues {
         }
         throw new IllegalArgumentException(where + ": unsupported value type " + v.getClass().getName());
     }
+
+    /**
+     * About how many characters {@code v} (a canonical value) takes as JSON text, strings counted without
+     * escapes; stops counting once past {@code cap}, so a huge value costs no more than a small one.
+     */
+    public static long jsonLength(Object v, long cap) {
+        if (v == null) {
+            return 4;
+        }
+        if (v instanceof String s) {
+            return s.length() + 2L;
+        }
+        if (v instanceof Map<?, ?> m) {
+            long n = 2;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                n += String.valueOf(e.getKey()).length() + 4L + jsonLength(e.getValue(), cap - n);
+                if (n > cap) {
+                    return n;
+                }
+            }
+            return n;
+        }
+        if (v instanceof List<?> l) {
+            long n = 2;
+            for (Object x : l) {
+                n += 1 + jsonLength(x, cap - n);
+                if (n > cap) {
+                    return n;
+                }
+            }
+            return n;
+        }
+        return String.valueOf(v).length();
+    }
 }

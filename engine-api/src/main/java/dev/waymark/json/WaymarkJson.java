@@ -61,7 +61,8 @@ public final class WaymarkJson {
      * Fields of a contact ({@code contact.*}) that states written by earlier versions lack: absent means
      * none. Every other field of a state line is required. A field added to the state later belongs here.
      */
-    private static final List<String> OPTIONAL_CONTACT_FIELDS = List.of("conversions", "journeys");
+    private static final List<String> OPTIONAL_CONTACT_FIELDS = List.of("conversions", "journeys", "reviewTimes",
+            "lateBefore", "closedCartOrders", "cartMarks");
 
     private static JsonMapper.Builder base() {
         return JsonMapper.builder()

@@ -62,6 +62,83 @@ class EventLinesTest {
                 });
     }
 
+    static String line(String type, String at, String props) {
+        return "{\"id\":\"e\",\"contactId\":\"c\",\"type\":\"" + type + "\",\"at\":\"" + at + "\",\"props\":" + props + "}";
+    }
+
+    static String cartAdd(String price, String qty) {
+        return line("cart.item_added", "2026-11-20T10:00:00Z", "{\"cartId\":\"k\",\"sku\":\"A\",\"price\":" + price + ",\"qty\":" + qty + "}");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "qty that would overflow a sum | 12.5                     | 9223372036854775807 | props.qty    | '9223372036854775807' is not an integer from 1 to 10000",
+        "qty past the maximum          | 12.5                     | 10001               | props.qty    | '10001' is not an integer from 1 to 10000",
+        "price past the maximum        | 1000000000.01            | 1                   | props.price  | '1.00000000001E9' is not a number from 0 to 1e9",
+        "price too large for a double  | 1e400                    | 1                   | props.price  | is not a number from 0 to 1e9",
+    })
+    void numberOutOfRange_isRejectedNamingLineAndField(String what, String price, String qty, String field, String reason) {
+        assertThatThrownBy(() -> WaymarkJson.readEvent(cartAdd(price.strip(), qty.strip()), 3))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.line()).isEqualTo(3);
+                    assertThat(e.field()).isEqualTo(field.strip());
+                    assertThat(e.reason()).contains(reason.strip());
+                });
+    }
+
+    @Test
+    void theLargestQtyAndPrice_areAccepted() {
+        Event e = WaymarkJson.readEvent(cartAdd("1000000000", "10000"), 1);
+        assertThat(e.props()).containsEntry("qty", 10_000L);
+    }
+
+    @Test
+    void orderAmountPastTheMaximum_isRejectedNamingLineAndField() {
+        String order = line("order.placed", "2026-11-20T10:00:00Z", "{\"orderId\":\"o\",\"amount\":2e9}");
+        assertThatThrownBy(() -> WaymarkJson.readEvent(order, 4))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("line 4: props.amount: '2.0E9' is not a number from 0 to 1e9");
+                });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "year 0000             | 0000-12-31T23:59:59Z",
+        "year 10000            | +10000-01-01T00:00:00Z",
+        "year -1,000,000,000   | -1000000000-01-01T00:00:00Z",
+    })
+    void atOutsideYears1To9999_isRejectedNamingLineAndField(String what, String at) {
+        assertThatThrownBy(() -> WaymarkJson.readEvent(line("page.viewed", at.strip(), "{}"), 9))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.line()).isEqualTo(9);
+                    assertThat(e.field()).isEqualTo("at");
+                    assertThat(e.reason()).endsWith("is outside years 0001 to 9999");
+                });
+    }
+
+    @Test
+    void theFirstAndLastInstantsOfYears1To9999_areAccepted() {
+        assertThat(WaymarkJson.readEvent(line("page.viewed", "0001-01-01T00:00:00Z", "{}"), 1).at()).isEqualTo(Event.EARLIEST);
+        assertThat(WaymarkJson.readEvent(line("page.viewed", "9999-12-31T23:59:59.999999999Z", "{}"), 1).at()).isEqualTo(Event.LATEST);
+    }
+
+    @Test
+    void anAttributeValueLongerThanTheLimit_isRejectedNamingLineAndAttribute() {
+        String big = "x".repeat(Event.MAX_ATTRIBUTE_VALUE_LENGTH);
+        String update = line("contact.updated", "2026-11-20T10:00:00Z", "{\"attributes\":{\"bio\":\"" + big + "\"}}");
+        assertThatThrownBy(() -> WaymarkJson.readEvent(update, 5))
+                .isInstanceOfSatisfying(InvalidEventException.class, e ->
+                        assertThat(e.getMessage()).isEqualTo("line 5: props.attributes.bio: value longer than 4096 characters"));
+    }
+
+    @Test
+    void aTagLongerThanTheNameLimit_isRejectedNamingLineAndField() {
+        String tag = line("tag.added", "2026-11-20T10:00:00Z", "{\"tag\":\"" + "t".repeat(257) + "\"}");
+        assertThatThrownBy(() -> WaymarkJson.readEvent(tag, 2))
+                .isInstanceOfSatisfying(InvalidEventException.class, e ->
+                        assertThat(e.getMessage()).isEqualTo("line 2: props.tag: 257 characters, longer than 256"));
+    }
+
     @Test
     void readEvents_keepsEveryValidLine_andReportsEachBadOne() {
         String input = GOOD + "\n\n{broken\n" + GOOD.replace("e-1", "e-2") + "\n{\"id\":\"e-3\"}\n";

@@ -30,9 +30,9 @@ class StrictStateTest {
                 c.tagTimes(), null, c.consents(), Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-02T00:00:00Z"),
                 1, 20.0, Instant.parse("2026-11-02T00:00:00Z"), Instant.parse("2026-11-02T00:00:00Z"), c.categories(),
                 List.of(new Contact.Order("o-1", Instant.parse("2026-11-02T00:00:00Z"), 20.0, List.of("books"), false)),
-                c.openCarts(), c.closedCarts(), 0, c.unopenedCampaigns(), null, c.eventCounts(), c.reviews(), false,
+                c.openCarts(), c.closedCarts(), 0, c.unopenedCampaigns(), null, c.eventCounts(), c.reviews(), c.reviewTimes(), false,
                 List.of(new Contact.LedgerEntry("ad-exclusion", "audience.remove", "once", Instant.parse("2026-11-02T00:00:00Z"))),
-                c.conversions(), c.journeys());
+                c.conversions(), c.journeys(), c.lateBefore(), c.closedCartOrders(), c.cartMarks());
         Event pending = new Event("e-9", "c-1", "page.viewed", Instant.parse("2026-12-01T00:00:00Z"), Map.of());
         return WaymarkJson.write(new ContactState(c, List.of(pending), Map.of("e-9", pending.at()), null,
                 Instant.parse("2026-11-20T00:00:00Z"), "r"));

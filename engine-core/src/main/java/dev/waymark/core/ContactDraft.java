@@ -3,6 +3,7 @@ package dev.waymark.core;
 import dev.waymark.Channel;
 import dev.waymark.Contact;
 import dev.waymark.Contact.Cart;
+import dev.waymark.Contact.CartLine;
 import dev.waymark.Contact.ChannelConsent;
 import dev.waymark.Contact.LedgerEntry;
 import dev.waymark.Contact.Order;
@@ -28,7 +29,10 @@ import java.util.function.UnaryOperator;
  * thread-safe; lives inside one evaluation.
  *
  * <p>Each collection is copied on its first write only: folding a page view copies the event counts and
- * shares every other collection with the contact it came from, which is most of why folding is cheap.
+ * shares every other collection with the contact it came from, which is most of why folding is cheap. After
+ * that first copy every structure is mutable and indexed — carts by id, each cart's lines by sku, orders
+ * appended and sorted once — so folding a batch of n events costs O(n log n), and {@link #freeze} builds
+ * the immutable values once per batch, not once per event.
  */
 final class ContactDraft {
 
@@ -82,17 +86,26 @@ final class ContactDraft {
     Instant lastOrderAt;
     final CopyOnWrite<Set<String>> categories;
     final CopyOnWrite<List<Order>> recentOrders;
-    final CopyOnWrite<List<Cart>> openCarts;
+    /** Whether orders were appended since the list was last sorted by time. */
+    private boolean ordersUnsorted;
+    /** The open carts as the contact had them, until the first cart event indexes them in {@link #carts}. */
+    private final List<Cart> originalCarts;
+    /** The open carts by id, once a cart event needed them; {@code null} before. */
+    private java.util.HashMap<String, WorkingCart> carts;
     final CopyOnWrite<Map<String, Instant>> closedCarts;
+    final CopyOnWrite<Map<String, String>> closedCartOrders;
+    final CopyOnWrite<Map<String, Instant>> cartMarks;
     int campaignsSent;
     final CopyOnWrite<Map<String, Instant>> unopenedCampaigns;
     Instant lastEngagementAt;
     final CopyOnWrite<Map<String, EventCount>> eventCounts;
     final CopyOnWrite<Map<String, Integer>> reviews;
+    final CopyOnWrite<Map<String, Instant>> reviewTimes;
     boolean positiveReview;
     final CopyOnWrite<List<LedgerEntry>> ledger;
     Conversions conversions;
     JourneyRuns journeys;
+    Instant lateBefore;
 
     ContactDraft(Contact c) {
         id = c.id();
@@ -114,17 +127,146 @@ final class ContactDraft {
         lastOrderAt = c.lastOrderAt();
         categories = new CopyOnWrite<>(c.categories(), TreeSet::new);
         recentOrders = list(c.recentOrders());
-        openCarts = list(c.openCarts());
+        originalCarts = c.openCarts();
         closedCarts = map(c.closedCarts());
+        closedCartOrders = map(c.closedCartOrders());
+        cartMarks = map(c.cartMarks());
         campaignsSent = c.campaignsSent();
         unopenedCampaigns = map(c.unopenedCampaigns());
         lastEngagementAt = c.lastEngagementAt();
         eventCounts = map(c.eventCounts());
         reviews = map(c.reviews());
+        reviewTimes = map(c.reviewTimes());
         positiveReview = c.positiveReview();
         ledger = list(c.ledger());
         conversions = c.conversions();
         journeys = c.journeys();
+        lateBefore = c.lateBefore();
+    }
+
+    /**
+     * An open cart being folded: its lines are copied from the frozen cart, indexed by sku, on the first change
+     * only, so an event on a cart of n lines costs O(1), not O(n).
+     */
+    static final class WorkingCart {
+        final String id;
+        /** The cart as the contact had it; {@code null} for a cart opened in this batch. */
+        private final Cart frozen;
+        /** By sku, so the frozen lines come in sku order whatever order the items arrived in. */
+        private java.util.TreeMap<String, CartLine> lines;
+        Instant lastActivity;
+
+        WorkingCart(Cart frozen) {
+            this.id = frozen.id();
+            this.frozen = frozen;
+            this.lastActivity = frozen.lastActivity();
+        }
+
+        WorkingCart(String id, Instant openedAt) {
+            this.id = id;
+            this.frozen = null;
+            this.lines = new java.util.TreeMap<>();
+            this.lastActivity = openedAt;
+        }
+
+        int lineCount() {
+            return lines != null ? lines.size() : frozen.lines().size();
+        }
+
+        /** The lines by sku, in sku order; mutable. */
+        Map<String, CartLine> lines() {
+            if (lines == null) {
+                lines = new java.util.TreeMap<>();
+                for (CartLine l : frozen.lines()) {
+                    lines.put(l.sku(), l);
+                }
+            }
+            return lines;
+        }
+
+        /** The lines as they stand, without copying. */
+        java.util.Collection<CartLine> currentLines() {
+            return lines != null ? lines.values() : frozen.lines();
+        }
+
+        Cart freeze() {
+            if (frozen != null && lines == null && lastActivity.equals(frozen.lastActivity())) {
+                return frozen;
+            }
+            return Cart.of(id, new ArrayList<>(currentLines()), lastActivity);
+        }
+    }
+
+    /** The open carts by id, indexed on first use. */
+    Map<String, WorkingCart> carts() {
+        if (carts == null) {
+            carts = new java.util.HashMap<>(Math.max(16, originalCarts.size() * 2));
+            for (Cart c : originalCarts) {
+                carts.put(c.id(), new WorkingCart(c));
+            }
+        }
+        return carts;
+    }
+
+    int openCartCount() {
+        return carts == null ? originalCarts.size() : carts.size();
+    }
+
+    /**
+     * The open cart {@code id} as an event at {@code at} sees it, or {@code null}: a cart idle for
+     * {@link StateBounds#CART_IDLE} before {@code at} is forgotten first (docs/events-and-actions.md).
+     */
+    WorkingCart openCart(String id, Instant at) {
+        Map<String, WorkingCart> all = carts();
+        WorkingCart c = all.get(id);
+        if (c != null && !c.lastActivity.plus(StateBounds.CART_IDLE).isAfter(at)) {
+            all.remove(id);
+            return null;
+        }
+        return c;
+    }
+
+    /** Forgets the open carts whose last activity is before {@code cut}. */
+    void forgetIdleCarts(Instant cut) {
+        if (carts == null) {
+            boolean any = false;
+            for (Cart c : originalCarts) {
+                any |= c.lastActivity().isBefore(cut);
+            }
+            if (!any) {
+                return;
+            }
+        }
+        carts().values().removeIf(c -> c.lastActivity.isBefore(cut));
+    }
+
+    /** Closes the open carts with no activity after {@code at}. */
+    void closeCartsIdleSince(Instant at) {
+        if (carts == null) {
+            boolean any = false;
+            for (Cart c : originalCarts) {
+                any |= !c.lastActivity().isAfter(at);
+            }
+            if (!any) {
+                return;
+            }
+        }
+        carts().values().removeIf(c -> !c.lastActivity.isAfter(at));
+    }
+
+    /** The orders sorted by time (stable: ties keep their arrival order), once after appends. */
+    void sortOrders() {
+        if (ordersUnsorted) {
+            recentOrders.write().sort(Comparator.comparing(Order::placedAt));
+            ordersUnsorted = false;
+        }
+    }
+
+    /** Adds an order; the list is sorted once, before trimming or freezing. */
+    void addOrder(Order o) {
+        List<Order> orders = recentOrders.write();
+        ordersUnsorted |= !orders.isEmpty() && orders.get(orders.size() - 1).placedAt().isAfter(o.placedAt());
+        orders.add(o);
     }
 
     /**
@@ -132,15 +274,40 @@ final class ContactDraft {
      * contact it started from, not copied.
      */
     Contact freeze() {
-        List<Cart> carts = openCarts.read();
-        if (openCarts.written()) {
-            carts = new ArrayList<>(carts);
-            carts.sort(Comparator.comparing(Cart::id));
+        List<Cart> open = originalCarts;
+        if (carts != null) {
+            List<Cart> frozen = new ArrayList<>(carts.size());
+            for (WorkingCart c : carts.values()) {
+                frozen.add(c.freeze());
+            }
+            frozen.sort(Comparator.comparing(Cart::id));
+            open = frozen.equals(originalCarts) ? originalCarts : frozen;
+        }
+        sortOrders();
+        if (reviews.written() || recentOrders.written()) {
+            // An order is reviewed once any review of it was applied, whichever came first.
+            Map<String, Integer> r = reviews.read();
+            List<Order> orders = recentOrders.read();
+            for (int i = 0; i < orders.size(); i++) {
+                Order o = orders.get(i);
+                if (!o.reviewed() && r.containsKey(o.id())) {
+                    recentOrders.write().set(i, new Order(o.id(), o.placedAt(), o.amount(), o.categories(), true));
+                }
+            }
+        }
+        if (reviews.written()) {
+            // An advocate has an order whose latest review is 4 or more (a later review replaces an earlier one).
+            boolean positive = false;
+            for (int rating : reviews.read().values()) {
+                positive |= rating >= 4;
+            }
+            positiveReview = positive;
         }
         return new Contact(id, attributes.read(), attributeTimes.read(), tags.read(), tagTimes.read(), stage, consents.read(),
                 firstSeen, lastSeen, orderCount, totalSpent, firstOrderAt, lastOrderAt, categories.read(), recentOrders.read(),
-                carts, closedCarts.read(), campaignsSent, unopenedCampaigns.read(), lastEngagementAt, eventCounts.read(),
-                reviews.read(), positiveReview, ledger.read(), conversions, journeys);
+                open, closedCarts.read(), campaignsSent, unopenedCampaigns.read(), lastEngagementAt, eventCounts.read(),
+                reviews.read(), reviewTimes.read(), positiveReview, ledger.read(), conversions, journeys, lateBefore,
+                closedCartOrders.read(), cartMarks.read());
     }
 
     static Instant min(Instant a, Instant b) {

@@ -246,6 +246,7 @@ final class Evaluator implements JourneyEngine {
         Evaluation[] out = new Evaluation[states.size()];
         List<ContactState> folded = new ArrayList<>(states.size());
         List<Contact> contacts = new ArrayList<>(states.size());
+        List<List<Evaluation.RejectedEvent>> rejected = new ArrayList<>(states.size());
         int[] slot = new int[states.size()];
         for (int i = 0; i < states.size(); i++) {
             ContactState s = states.get(i);
@@ -253,8 +254,17 @@ final class Evaluator implements JourneyEngine {
                 out[i] = skip(s, now);
                 continue;
             }
-            ContactState f = Folding.advance(s, now);
+            ContactState f;
+            List<Evaluation.RejectedEvent> over = new ArrayList<>(0);
+            try {
+                f = Folding.advance(s, now, over);
+            } catch (RuntimeException | StackOverflowError e) {
+                // One contact's history must never stop the run: it fails alone, as a rule failure does.
+                out[i] = failed(s, FOLD, e);
+                continue;
+            }
             slot[folded.size()] = i;
+            rejected.add(over);
             folded.add(f);
             contacts.add(f.contact());
         }
@@ -263,10 +273,40 @@ final class Evaluator implements JourneyEngine {
             runner.fire(contacts, now, emissions);
             for (int j = 0; j < folded.size(); j++) {
                 int i = slot[j];
-                out[i] = afterFiring(states.get(i), folded.get(j), emissions, j, now, Trace.NONE);
+                try {
+                    out[i] = withRejected(afterFiring(states.get(i), folded.get(j), emissions, j, now, Trace.NONE), rejected.get(j));
+                } catch (RuntimeException | StackOverflowError e) {
+                    out[i] = failed(states.get(i), AFTER_RULES, e);
+                }
             }
         }
         return Arrays.asList(out);
+    }
+
+    /**
+     * {@code e} reporting the events its fold rejected, unless the contact was rolled back: then they are
+     * still pending, and are met (and reported) again when it is evaluated next.
+     */
+    private static Evaluation withRejected(Evaluation e, List<Evaluation.RejectedEvent> rejected) {
+        if (rejected.isEmpty() || !e.failures().isEmpty()) {
+            return e;
+        }
+        return new Evaluation(e.state(), e.actions(), e.failures(), e.skipped(), e.templateFailures(), e.ledgerFull(),
+                rejected);
+    }
+
+    /** The rule name of a failure while folding a contact's events (see {@link RuleFailure}). */
+    static final String FOLD = "(fold)";
+    /** The rule name of a failure in the steps after the rules fired: journeys, ledger, delivery, own actions. */
+    static final String AFTER_RULES = "(pipeline)";
+
+    /**
+     * The contact rolled back whole after {@code e}: its state as it was, so its pending events stay and are
+     * retried at the next evaluation, and the failure reported like a rule's.
+     */
+    private static Evaluation failed(ContactState original, String step, Throwable e) {
+        String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return new Evaluation(original, List.of(), List.of(new RuleFailure(original.contactId(), step, message)), false);
     }
 
     /**
@@ -308,7 +348,7 @@ final class Evaluator implements JourneyEngine {
                 delivered.wakeUp(), actions, now);
         trace.journeys(moved == null ? java.util.Map.of() : moved.results());
         ContactState next = new ContactState(after, folded.pending(), folded.seenEventIds(), wake, now, config.rulesetId());
-        return new Evaluation(next, actions, List.of(), false, templateFailures, admitted.full());
+        return new Evaluation(next, actions, List.of(), false, templateFailures, admitted.full(), List.of());
     }
 
     private static Contact withJourneys(Contact contact, dev.waymark.internal.JourneyRuns runs) {
@@ -351,6 +391,7 @@ final class Evaluator implements JourneyEngine {
     /** Skip: nothing can fire before the stored wake-up, and no pending event is due. */
     private boolean canSkip(ContactState s, Instant now) {
         if (!config.skipContactsNotDue() || alwaysDue || !config.rulesetId().equals(s.rulesetId()) || s.evaluatedAt() == null
+                || s.pending().size() > StateBounds.MAX_PENDING
                 || now.isBefore(s.evaluatedAt()) || (s.nextWakeUp() != null && !now.isBefore(s.nextWakeUp()))) {
             return false;
         }
@@ -400,10 +441,12 @@ final class Evaluator implements JourneyEngine {
         final List<RuleFailure> failures = new ArrayList<>();
         final List<TemplateFailure> templateFailures = new ArrayList<>();
         final List<Evaluation.LedgerFull> ledgerFull = new ArrayList<>();
+        final List<Evaluation.RejectedEvent> rejected = new ArrayList<>();
 
         void add(Evaluation e) {
             templateFailures.addAll(e.templateFailures());
             ledgerFull.addAll(e.ledgerFull());
+            rejected.addAll(e.rejected());
             contacts++;
             if (e.skipped()) {
                 skipped++;
@@ -415,7 +458,7 @@ final class Evaluator implements JourneyEngine {
         }
 
         BulkSummary summary() {
-            return new BulkSummary(contacts, evaluated, skipped, actions, failures, templateFailures, ledgerFull);
+            return new BulkSummary(contacts, evaluated, skipped, actions, failures, templateFailures, ledgerFull, rejected);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.waymark.core;
 import dev.waymark.Action;
 import dev.waymark.Contact;
 import dev.waymark.ContactState;
+import dev.waymark.Evaluation;
 import dev.waymark.Event;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,30 +43,49 @@ public final class Folding {
     /**
      * {@code s} with every pending event whose time is at or before {@code now} folded into the facts and
      * what lies beyond the state's bounds trimmed. No rule runs; the pipeline does this first in each
-     * evaluation. Returns {@code s} itself when nothing changes.
+     * evaluation. Returns {@code s} itself when nothing changes. Events rejected by a size limit are dropped.
      */
     public static ContactState advance(ContactState s, Instant now) {
+        return advance(s, now, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #advance(ContactState, Instant)}, adding to {@code rejected} each event not applied because
+     * it would take the state past a limit ({@link StateBounds}), in the order met: those past a contact's
+     * limit of pending events first, then those folding refused.
+     */
+    static ContactState advance(ContactState s, Instant now, List<Evaluation.RejectedEvent> rejected) {
         List<Event> due = due(s.pending(), now);
-        if (due.isEmpty() && !StateBounds.needsTrim(s.contact(), now)) {
+        boolean overPending = s.pending().size() - due.size() > StateBounds.MAX_PENDING;
+        if (due.isEmpty() && !overPending && s.seenEventIds().size() <= StateBounds.MAX_REMEMBERED_IDS + StateBounds.MAX_PENDING
+                && !StateBounds.needsTrim(s.contact(), now)) {
             return s;
         }
         ContactDraft draft = new ContactDraft(s.contact());
         for (Event e : due) {
-            EventFolding.apply(draft, e);
+            String over = EventFolding.apply(draft, e);
+            if (over != null) {
+                rejected.add(new Evaluation.RejectedEvent(e.contactId(), e.id(), e.type(), over));
+            }
         }
         StateBounds.trim(draft, now);
-        Contact folded = draft.freeze();
         List<Event> still = s.pending();
-        Map<String, Instant> seen = s.seenEventIds();
-        if (!due.isEmpty()) {
-            still = new ArrayList<>(s.pending().size() - due.size());
+        if (!due.isEmpty() || overPending) {
+            still = new ArrayList<>(Math.min(s.pending().size() - due.size(), StateBounds.MAX_PENDING));
             for (Event e : s.pending()) {
-                if (e.at().isAfter(now)) {
+                if (!e.at().isAfter(now)) {
+                    continue;
+                }
+                if (still.size() < StateBounds.MAX_PENDING) {
                     still.add(e);
+                } else {
+                    rejected.add(new Evaluation.RejectedEvent(e.contactId(), e.id(), e.type(),
+                            "a contact keeps at most " + StateBounds.MAX_PENDING + " events waiting for their time"));
                 }
             }
-            seen = rememberedIds(s.seenEventIds(), still, folded.lastSeen());
         }
+        Map<String, Instant> seen = rememberedIds(draft, s.seenEventIds(), still);
+        Contact folded = draft.freeze();
         return new ContactState(folded, still, seen, s.nextWakeUp(), s.evaluatedAt(), s.rulesetId());
     }
 
@@ -94,15 +114,39 @@ public final class Folding {
         return draft.freeze();
     }
 
-    /** Ids of events within {@link ContactState#ID_MEMORY} of the latest applied event, plus every pending one. */
-    private static Map<String, Instant> rememberedIds(Map<String, Instant> seen, List<Event> pending, Instant latest) {
-        Instant cut = latest == null ? Instant.MIN : latest.minus(ContactState.ID_MEMORY);
-        Map<String, Instant> kept = new TreeMap<>();
-        seen.forEach((id, at) -> {
-            if (!at.isBefore(cut)) {
-                kept.put(id, at);
+    /**
+     * Ids of applied events from the {@linkplain StateBounds#horizon horizon} on, plus every pending one. Past
+     * {@link StateBounds#MAX_REMEMBERED_IDS} applied ids, the oldest are forgotten and every event up to the
+     * newest forgotten one becomes late ({@code draft.lateBefore}), so a forgotten id can never be applied twice.
+     */
+    private static Map<String, Instant> rememberedIds(ContactDraft draft, Map<String, Instant> seen, List<Event> pending) {
+        Instant cut = StateBounds.horizon(draft);
+        java.util.Set<String> waiting = pending.isEmpty() ? java.util.Set.of() : new java.util.HashSet<>();
+        for (Event e : pending) {
+            waiting.add(e.id());
+        }
+        List<Map.Entry<String, Instant>> applied = new ArrayList<>(Math.min(seen.size(), 64));
+        for (Map.Entry<String, Instant> id : seen.entrySet()) {
+            if ((cut == null || !id.getValue().isBefore(cut)) && !waiting.contains(id.getKey())) {
+                applied.add(id);
             }
-        });
+        }
+        if (applied.size() > StateBounds.MAX_REMEMBERED_IDS) {
+            // One sort by time (ties by id); ids at the same instant as the newest forgotten one go too, since
+            // "late" is by time, not by id.
+            applied.sort(Map.Entry.<String, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
+            Instant forgotten = applied.get(applied.size() - StateBounds.MAX_REMEMBERED_IDS - 1).getValue();
+            int from = applied.size() - StateBounds.MAX_REMEMBERED_IDS;
+            while (from < applied.size() && !applied.get(from).getValue().isAfter(forgotten)) {
+                from++;
+            }
+            applied = applied.subList(from, applied.size());
+            draft.lateBefore = ContactDraft.max(draft.lateBefore, forgotten.plusNanos(1));
+        }
+        Map<String, Instant> kept = new TreeMap<>();
+        for (Map.Entry<String, Instant> id : applied) {
+            kept.put(id.getKey(), id.getValue());
+        }
         for (Event e : pending) {
             kept.put(e.id(), e.at());
         }

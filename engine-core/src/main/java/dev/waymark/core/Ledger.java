@@ -153,7 +153,7 @@ final class Ledger {
                 return d.lastEngagementAt == null || key.equals("after:" + d.lastEngagementAt);
             case StandardRules.ABANDONED_CART:
                 return !e.at().isBefore(retained) || d.closedCarts.read().containsKey(key)
-                        || d.openCarts.read().stream().anyMatch(c -> c.id().equals(key));
+                        || d.carts().containsKey(key);
             case StandardRules.REVIEW_REQUEST:
                 return !e.at().isBefore(retained) || d.recentOrders.read().stream().anyMatch(o -> o.id().equals(key));
             default:

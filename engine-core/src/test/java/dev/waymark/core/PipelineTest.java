@@ -78,4 +78,26 @@ class PipelineTest {
         assertThat(engine.evaluate(first.state(), NOW.plus(Duration.ofHours(23))).skipped()).isTrue();
         assertThat(engine.evaluate(first.state(), NOW.plus(Duration.ofHours(24))).skipped()).isFalse();
     }
+
+    @Test
+    void aContactWhoseFoldThrows_failsAlone_keepingItsEvents_andTheOthersGoOn() {
+        // An order count at the int maximum: one more order would overflow, which folding refuses by throwing.
+        ContactState full = dev.waymark.json.WaymarkJson.readState(dev.waymark.json.WaymarkJson.write(ContactState.empty("c-bad"))
+                .replace("\"orderCount\":0", "\"orderCount\":2147483647"));
+        Event order = new Event("o-1", "c-bad", Event.ORDER_PLACED, NOW.minusSeconds(60), Map.of("orderId", "o1", "amount", 5.0));
+        ContactState bad = full.withEvents(List.of(order));
+        ContactState good = ContactState.empty("c-good");
+        List<Evaluation> out = new java.util.ArrayList<>();
+        dev.waymark.BulkSummary summary = pipeline(TAG_AND_MAIL).evaluateAll(List.of(bad, good), NOW, out::add, 1);
+
+        assertThat(summary.failures()).singleElement().satisfies(f -> {
+            assertThat(f.contactId()).isEqualTo("c-bad");
+            assertThat(f.rule()).isEqualTo("(fold)");
+            assertThat(f.message()).startsWith("ArithmeticException");
+        });
+        assertThat(out.get(0).state()).as("rolled back: its event still pending").isSameAs(bad);
+        assertThat(out.get(0).actions()).isEmpty();
+        assertThat(out.get(1).actions()).extracting(Action::type).containsExactly("tag.add");
+        assertThat(summary.contacts()).isEqualTo(2);
+    }
 }

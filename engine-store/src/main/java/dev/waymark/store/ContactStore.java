@@ -512,6 +512,7 @@ public final class ContactStore implements AutoCloseable {
         private final Progress progress;
         private final List<dev.waymark.Evaluation.RuleFailure> failures = new ArrayList<>();
         private final List<dev.waymark.Evaluation.TemplateFailure> templateFailures = new ArrayList<>();
+        private final List<dev.waymark.Evaluation.RejectedEvent> rejected = new ArrayList<>();
         private final List<PassSummary.LateEvent> late = new ArrayList<>();
         private final List<dev.waymark.Evaluation.LedgerFull> ledgerFull = new ArrayList<>();
         private long evaluated;
@@ -572,7 +573,7 @@ public final class ContactStore implements AutoCloseable {
                 return null;
             });
             return new PassSummary(run, now, full, ids.size(), evaluated, skipped, actions, failures, templateFailures, late,
-                    ledgerFull);
+                    ledgerFull, rejected);
         }
 
         /** The due contacts' ids, in Java's string order (the output order of docs/events-and-actions.md), each once. */
@@ -692,6 +693,7 @@ public final class ContactStore implements AutoCloseable {
             failures.addAll(summary.failures());
             templateFailures.addAll(summary.templateFailures());
             ledgerFull.addAll(summary.ledgerFull());
+            rejected.addAll(summary.rejected());
             try (PreparedStatement up = db.conn.prepareStatement(UPSERT);
                  PreparedStatement ob = db.conn.prepareStatement("INSERT INTO waymark_outbox"
                          + " (id, contact_id, run, seq, action, written_at) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING")) {

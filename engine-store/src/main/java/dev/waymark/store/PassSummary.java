@@ -22,22 +22,25 @@ import java.util.List;
  * @param late             received events not applied because they are late
  *                         ({@link dev.waymark.ContactState#isLate}), in the order they were received
  * @param ledgerFull       rules whose ledger was full for a contact, so firings with new keys were withheld
+ * @param rejected         events not applied because they would take their contact's state past a size limit
  */
 public record PassSummary(long run, Instant now, boolean full, long due, long evaluated, long skipped, long actions,
                           List<RuleFailure> failures, List<TemplateFailure> templateFailures, List<LateEvent> late,
-                          List<dev.waymark.Evaluation.LedgerFull> ledgerFull) {
+                          List<dev.waymark.Evaluation.LedgerFull> ledgerFull,
+                          List<dev.waymark.Evaluation.RejectedEvent> rejected) {
 
     public PassSummary {
         failures = List.copyOf(failures);
         templateFailures = List.copyOf(templateFailures);
         late = List.copyOf(late);
         ledgerFull = List.copyOf(ledgerFull);
+        rejected = List.copyOf(rejected);
     }
 
-    /** A pass in which no rule's ledger was full. */
+    /** A pass in which no rule's ledger was full and no event was rejected. */
     public PassSummary(long run, Instant now, boolean full, long due, long evaluated, long skipped, long actions,
                        List<RuleFailure> failures, List<TemplateFailure> templateFailures, List<LateEvent> late) {
-        this(run, now, full, due, evaluated, skipped, actions, failures, templateFailures, late, List.of());
+        this(run, now, full, due, evaluated, skipped, actions, failures, templateFailures, late, List.of(), List.of());
     }
 
     /**

@@ -237,6 +237,7 @@ public final class RunCommand implements CliCommand {
             List<TemplateFailure> templateFailures = summary.templateFailures();
             reportProblems(stderr, late, failures, templateFailures);
             reportLedgerFull(stderr, summary.ledgerFull());
+            reportRejected(stderr, summary.rejected());
             long waiting = next.stream().flatMap(s -> s.pending().stream()).filter(e -> e.at().isAfter(now)).count();
             if (waiting > 0) {
                 stderr.println("waymark: " + waiting + (waiting == 1 ? " event is" : " events are") + " later than --now: "
@@ -247,7 +248,8 @@ public final class RunCommand implements CliCommand {
                     + summary.actions() + " actions" + destination(outFile) + ", " + lines.errors().size() + " rejected lines, "
                     + failures.size() + " rule failures"
                     + (templates == null ? "" : ", " + templateFailures.size() + " template failures")
-                    + ", " + late.size() + " late events");
+                    + ", " + late.size() + " late events"
+                    + (summary.rejected().isEmpty() ? "" : ", " + summary.rejected().size() + " events over a limit"));
             floodHint(stderr, terminal, outFile, summary.actions());
         }
     }
@@ -281,6 +283,19 @@ public final class RunCommand implements CliCommand {
     static void floodHint(PrintStream stderr, Terminal terminal, Path outFile, long actions) {
         if (outFile == null && terminal.stdout() && actions > 100) {
             stderr.println("waymark: the " + actions + " actions went to the terminal; --out FILE writes them to a file");
+        }
+    }
+
+    /**
+     * Reports each event a contact's size limit kept out (the first ones one by one): not applied, not retried,
+     * and the run goes on.
+     */
+    static void reportRejected(PrintStream stderr, List<dev.waymark.Evaluation.RejectedEvent> rejected) {
+        for (int i = 0; i < Math.min(FAILURES_SHOWN, rejected.size()); i++) {
+            stderr.println("waymark: rejected " + rejected.get(i) + ": not applied");
+        }
+        if (rejected.size() > FAILURES_SHOWN) {
+            stderr.println("waymark: ... and " + (rejected.size() - FAILURES_SHOWN) + " more events over a limit");
         }
     }
 

@@ -53,6 +53,7 @@ final class StoreRun {
         }
         RunCommand.reportProblems(stderr, pass.late(), pass.failures(), pass.templateFailures());
         RunCommand.reportLedgerFull(stderr, pass.ledgerFull());
+        RunCommand.reportRejected(stderr, pass.rejected());
         long waiting = lines.events().stream().map(Event::at).filter(at -> at.isAfter(now)).count();
         if (waiting > 0) {
             stderr.println("waymark: " + waiting + (waiting == 1 ? " event is" : " events are")
@@ -63,7 +64,8 @@ final class StoreRun {
                 + written + " actions" + RunCommand.destination(outFile) + (earlier > 0 ? " (" + earlier + " committed by an earlier run)" : "") + ", "
                 + lines.errors().size() + " rejected lines, " + pass.failures().size() + " rule failures"
                 + (templates ? ", " + pass.templateFailures().size() + " template failures" : "")
-                + ", " + pass.late().size() + " late events");
+                + ", " + pass.late().size() + " late events"
+                + (pass.rejected().isEmpty() ? "" : ", " + pass.rejected().size() + " events over a limit"));
         RunCommand.floodHint(stderr, terminal, outFile, written);
     }
 

@@ -156,6 +156,7 @@ class ExplanationTextTest {
         return new Contact(c.id(), c.attributes(), c.attributeTimes(), c.tags(), c.tagTimes(), c.stage(), c.consents(),
                 c.firstSeen(), c.lastSeen(), c.orderCount(), c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(),
                 c.categories(), c.recentOrders(), c.openCarts(), c.closedCarts(), c.campaignsSent(), c.unopenedCampaigns(),
-                c.lastEngagementAt(), c.eventCounts(), c.reviews(), c.positiveReview(), ledger, c.conversions(), c.journeys());
+                c.lastEngagementAt(), c.eventCounts(), c.reviews(), c.reviewTimes(), c.positiveReview(), ledger, c.conversions(), c.journeys(),
+                c.lateBefore(), c.closedCartOrders(), c.cartMarks());
     }
 }
