@@ -55,7 +55,7 @@ final class DocSnippets {
             read = WaymarkJson.readEvents(in);                   // bytes: each line decoded as UTF-8 on its own
         }
         for (InvalidEventException bad : read.errors()) {
-            err.println(file + ": " + bad.getMessage());          // e.g. "line 3: props.price: -3.0 is not a number >= 0"
+            err.println(file + ": " + bad.getMessage());          // e.g. "line 3: props.price: '-3' is not a number from 0 to 1e9"
         }
         List<Event> events = read.events();                      // the valid lines, in input order
         // end:read-events

@@ -57,7 +57,7 @@ class SnippetsRunTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<Event> events = DocSnippets.readExport(file, new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(events).extracting(Event::id).containsExactly("e-1");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("line 2: props.price: -3.0 is not a number >= 0");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("line 2: props.price: '-3' is not a number from 0 to 1e9");
     }
 
     @Test
