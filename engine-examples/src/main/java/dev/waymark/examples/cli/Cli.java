@@ -189,7 +189,7 @@ final class Cli {
         List<Candidate> near = new ArrayList<>();
         for (String k : known) {
             String s = strip(k);
-            int d = distance(g, s);
+            int d = dev.waymark.internal.Suggest.distance(g, s);
             // A few edits for a short name, a third of it for a long one; a prefix ("--sta" for "--state") is near too.
             if (d <= Math.max(2, s.length() / 3) || (g.length() >= 2 && s.startsWith(g))) {
                 near.add(new Candidate(k, d));
@@ -205,27 +205,6 @@ final class Cli {
             i++;
         }
         return name.substring(i).toLowerCase(java.util.Locale.ROOT);
-    }
-
-    /** Edit distance with adjacent transpositions (optimal string alignment). */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 
     /** Each command's synopsis and one-line purpose, in {@link #COMMANDS} order. */
