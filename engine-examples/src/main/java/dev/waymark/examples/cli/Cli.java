@@ -115,6 +115,11 @@ final class Cli {
         String command = where.getCommandName();
         String prefix = atTop ? "" : command + ": ";
         String seeHelp = atTop ? "see waymark --help" : "see waymark " + command + " --help";
+        if (e instanceof MissingParameterException && !where.getUnmatchedArguments().isEmpty()) {
+            // picocli checks required options before it reports what it did not know: a typo comes first,
+            // since "--stat" is why "--state" looks missing.
+            e = new UnmatchedArgumentException(where, where.getUnmatchedArguments());
+        }
         if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
             String arg = u.getUnmatched().get(0);
             if (arg.startsWith("-") && !arg.equals("-") && !arg.equals("--")) {

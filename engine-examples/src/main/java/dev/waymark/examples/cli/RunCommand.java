@@ -162,7 +162,8 @@ public final class RunCommand implements CliCommand {
         Settings settings = EngineSetup.readSettings(settingsFile);
 
         // One run at a time per state file, from here to the state written back: a second run fails at once.
-        try (AtomicFile.Lock lock = StateFile.lock(stateFile)) { // null without --state: nothing to lock
+        AtomicFile.Lock lock = StateFile.lock(stateFile); // null without --state: nothing to lock
+        try {
 
             // 2. Compiling takes seconds: do it while the input is read.
             CompletableFuture<JourneyEngine> engine = EngineSetup.buildInBackground(settings, ruleFiles, journeyFiles, templates, settingsFile);
@@ -251,6 +252,10 @@ public final class RunCommand implements CliCommand {
                     + ", " + late.size() + " late events"
                     + (summary.rejected().isEmpty() ? "" : ", " + summary.rejected().size() + " events over a limit"));
             floodHint(stderr, terminal, outFile, summary.actions());
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
     }
 

@@ -99,6 +99,14 @@ class CommandLineTest {
     }
 
     @Test
+    void unknownOption_isReportedBeforeTheRequiredOptionsItMadeLookMissing() {
+        Outcome o = cli("run", "--stat", "s.jsonl");
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.stderr()).startsWith("waymark: run: unknown option --stat: did you mean --state?")
+                .doesNotContain("is required");
+    }
+
+    @Test
     void unknownOption_farFromAnyName_suggestsNothing() {
         assertUsage("run: unknown option --colour (known: --events, ", "run", "--events", "x", "--now", NOW, "--colour");
     }
