@@ -8,7 +8,6 @@ import dev.waymark.RuleCompilationException;
 import dev.waymark.RuleCompilationException.Problem;
 import dev.waymark.Settings;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -294,18 +293,5 @@ class DrlDiagnosticsTest {
                 end
                 """);
         assertThat(p).extracting(Problem::line).containsExactly(7, 7, 11);
-    }
-
-    @Test
-    void rulesWithoutDueTimes_areListedWithTheirFiles() {
-        JourneyEngine engine = Waymark.builder().rules("rules/vip.drl", HEADER + """
-                rule "vip-tag"
-                when
-                    $c : Contact( totalSpent >= 1000 )
-                then
-                end
-                """).rules("rules/other.drl", EngineTest.VIP_TAG.replace("vip-tag", "declared")).build();
-        assertThat(engine.rulesWithoutDueTimes()).isEqualTo(Map.of("vip-tag", "rules/vip.drl"));
-        assertThat(Waymark.builder().build().rulesWithoutDueTimes()).isEmpty();
     }
 }

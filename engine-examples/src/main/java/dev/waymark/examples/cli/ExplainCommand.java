@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,13 +50,8 @@ import picocli.CommandLine.Option;
         optionListHeading = "%noptions:%n")
 public final class ExplainCommand implements CliCommand {
 
-    @Option(names = "--state", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
-            description = "the state file the runs keep")
-    Path stateArg;
-
-    @Option(names = "--store", paramLabel = "PATH", converter = OptionTypes.Text.class,
-            description = "the store the runs keep (an SQLite file or a jdbc:postgresql: URL)")
-    String storeArg;
+    @Mixin
+    StateOrStore from = new StateOrStore();
 
     @Option(names = "--contact", required = true, paramLabel = "ID", converter = OptionTypes.Text.class,
             description = "the contact to explain")
@@ -91,9 +87,9 @@ public final class ExplainCommand implements CliCommand {
     /** Explains; returns normally only on success. */
     @Override
     public void run() throws IOException {
-        String stateName = StateOrStore.source(stateArg, storeArg, "explain");
-        Path stateFile = stateArg != null ? InputFiles.readableFile("--state", stateName) : null;
-        String store = storeArg != null ? StoreAccess.location(stateName, true) : null;
+        String stateName = from.source("explain");
+        Path stateFile = from.stateArg != null ? InputFiles.readableFile("--state", stateName) : null;
+        String store = from.storeArg != null ? StoreAccess.location(stateName, true) : null;
         Path settingsFile = EngineSetup.settingsFile(settingsArg);
         List<Path> ruleFiles = EngineSetup.ruleFiles(rulesArgs);
         List<Path> journeyFiles = EngineSetup.journeyFiles(journeysArgs);

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,13 +39,8 @@ import picocli.CommandLine.Option;
         optionListHeading = "%noptions:%n")
 public final class ReportCommand implements CliCommand {
 
-    @Option(names = "--state", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
-            description = "the state file the runs keep")
-    Path stateArg;
-
-    @Option(names = "--store", paramLabel = "PATH", converter = OptionTypes.Text.class,
-            description = "the store the runs keep (an SQLite file or a jdbc:postgresql: URL)")
-    String storeArg;
+    @Mixin
+    StateOrStore from = new StateOrStore();
 
     @Option(names = "--settings", paramLabel = "FILE", converter = OptionTypes.PathValue.class,
             description = "the settings of the runs: the goal and the experiments' arms")
@@ -64,9 +60,9 @@ public final class ReportCommand implements CliCommand {
     /** Reports; returns normally only on success. */
     @Override
     public void run() throws IOException {
-        String stateName = StateOrStore.source(stateArg, storeArg, "report");
-        Path stateFile = stateArg != null ? InputFiles.readableFile("--state", stateName) : null;
-        String store = storeArg != null ? StoreAccess.location(stateName, true) : null;
+        String stateName = from.source("report");
+        Path stateFile = from.stateArg != null ? InputFiles.readableFile("--state", stateName) : null;
+        String store = from.storeArg != null ? StoreAccess.location(stateName, true) : null;
         Path settingsFile = EngineSetup.settingsFile(settingsArg);
         Settings settings = EngineSetup.readSettings(settingsFile);
 
