@@ -142,7 +142,7 @@ final class MvelTemplates implements MessageRenderer {
         contactView.put("attributes", new KeyView(contact.attributes()));
         contactView.put("tags", contact.tags());
         contactView.put("stage", contact.stage() == null ? null : contact.stage().id());
-        TemplateFunctions.Render budget = new TemplateFunctions.Render(TemplateFunctions.zoneOf(contact.attributes()), MAX_ITERATIONS);
+        TemplateFunctions.Render budget = new TemplateFunctions.Render(contact.zone(java.time.ZoneOffset.UTC), MAX_ITERATIONS);
         Map<String, Object> vars = new HashMap<>();
         vars.put("contact", new KeyView(contactView));
         vars.put("params", new KeyView(message.params()));

@@ -9,7 +9,6 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAccessor;
 import java.util.Arrays;
@@ -80,22 +79,6 @@ public final class TemplateFunctions {
                 exceeded("over the budget of " + maxIterations + " @foreach iterations");
             }
         }
-    }
-
-    /**
-     * The time zone of {@code attributes.timezone} (an IANA id such as {@code Europe/Paris}, or an offset such
-     * as {@code +02:00}); UTC when it is absent or not a valid zone.
-     */
-    public static ZoneId zoneOf(Map<String, ?> attributes) {
-        Object tz = attributes == null ? null : attributes.get("timezone");
-        if (tz instanceof String s && !s.isBlank()) {
-            try {
-                return ZoneId.of(s.strip());
-            } catch (DateTimeException e) {
-                return ZoneOffset.UTC; // a bad zone is the contact's data, not the template's fault
-            }
-        }
-        return ZoneOffset.UTC;
     }
 
     /**
