@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmarks' premises on a small base, so a change to the engine that the baselines do not follow fails
- * the build rather than the next benchmark run: the dataset is what its Javadoc says, and naive Drools and the
- * engine without skipping emit exactly Waymark's actions. Hand-written Java is held to the engine contract over
- * random histories instead ({@link HandWrittenRulesContractTest}); JMH's set-up still checks it on the dataset.
+ * the build rather than the next benchmark run: the dataset is what its Javadoc says, and naive Drools (on the
+ * current DRL and on the DRL as filed) and the engine without skipping emit exactly Waymark's actions.
+ * Hand-written Java is held to the engine contract over random histories instead
+ * ({@link HandWrittenRulesContractTest}); JMH's set-up still checks it on the dataset.
  */
 class BaselinesAgreeTest {
 
@@ -58,6 +59,12 @@ class BaselinesAgreeTest {
     @Test
     void naiveDroolsEmitsTheSameActions() {
         reference.requireSame("waymark", Outcomes.of(new NaiveDrools(SETTINGS), states, Dataset.NOW), "naiveDrools", false);
+    }
+
+    @Test
+    void naiveDroolsOnTheRulesAsFiledEmitsTheSameActions() {
+        NaiveDrools asFiled = new NaiveDrools(SETTINGS, NaiveDrools.Rules.AS_FILED);
+        reference.requireSame("waymark", Outcomes.of(asFiled, states, Dataset.NOW), "naiveDroolsAsFiled", false);
     }
 
     @Test
