@@ -32,6 +32,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *       pooled session, contacts with nothing due skipped by their wake-up).</li>
  *   <li>{@code naiveDrools}: {@link NaiveDrools}, a new {@code StatelessKieSession} per contact on the same
  *       DRL, every contact evaluated, the same dedup and consent after.</li>
+ *   <li>{@code naiveDroolsAsFiled}: the same naive way on the standard DRL as it was when the performance issue
+ *       was filed ({@link NaiveDrools.Rules#AS_FILED}), before the rules were rewritten for speed: the baseline
+ *       the issue's target was set against.</li>
  *   <li>{@code handWritten}: {@link HandWrittenRules}, the same rules in plain Java inside the same pipeline:
  *       the floor.</li>
  *   <li>{@code waymarkNoSkip}: the engine with {@code skipNotDue(false)}: what batching alone buys over the
@@ -39,12 +42,13 @@ import org.openjdk.jmh.infra.Blackhole;
  * </ul>
  *
  * <p>Before timing, {@code @Setup} checks that the hand-written rules emit exactly Waymark's actions and store
- * the same wake-ups, and that the benchmark about to run (naive, no-skip) emits exactly Waymark's actions; it
+ * the same wake-ups, and that the benchmark about to run (naive, naive as filed, no-skip) emits exactly Waymark's actions; it
  * throws otherwise. Constraint JIT: Drools compiles an MVEL constraint to bytecode after 20 evaluations; the
  * checks alone evaluate every constraint thousands of times, so timing starts well past it.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar BulkEvaluationBenchmark -p size=100000}
- * (or {@code benchmarks/run.sh}). Setup builds the dataset through the engine, about 0.1 ms per contact.
+ * (or {@code benchmarks/run.sh}); the naive baselines alone:
+ * {@code java -jar benchmarks/target/benchmarks.jar 'BulkEvaluationBenchmark.(naiveDrools|naiveDroolsAsFiled)$' -p size=100000}. Setup builds the dataset through the engine, about 0.1 ms per contact.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -64,6 +68,7 @@ public class BulkEvaluationBenchmark {
     private JourneyEngine waymarkNoSkip;
     private JourneyEngine handWritten;
     private NaiveDrools naive;
+    private NaiveDrools naiveAsFiled;
 
     /** Builds the dataset and the engines, and checks they agree. */
     @Setup(Level.Trial)
@@ -74,6 +79,7 @@ public class BulkEvaluationBenchmark {
         handWritten = HandWrittenRules.engine(settings, states.get(0).rulesetId(), 128);
         waymarkNoSkip = Waymark.builder().settings(settings).skipNotDue(false).build();
         naive = new NaiveDrools(settings);
+        naiveAsFiled = new NaiveDrools(settings, NaiveDrools.Rules.AS_FILED);
 
         Outcomes reference = Outcomes.of(waymark, states, Dataset.NOW);
         reference.requireSame("waymark", Outcomes.of(handWritten, states, Dataset.NOW), "handWritten", true);
@@ -81,6 +87,9 @@ public class BulkEvaluationBenchmark {
         String benchmark = params.getBenchmark();
         if (benchmark.endsWith(".naiveDrools")) {
             reference.requireSame("waymark", Outcomes.of(naive, states, Dataset.NOW), "naiveDrools", false);
+        }
+        if (benchmark.endsWith(".naiveDroolsAsFiled")) {
+            reference.requireSame("waymark", Outcomes.of(naiveAsFiled, states, Dataset.NOW), "naiveDroolsAsFiled", false);
         }
         if (benchmark.endsWith(".waymarkNoSkip")) {
             reference.requireSame("waymark", Outcomes.of(waymarkNoSkip, states, Dataset.NOW), "waymarkNoSkip", true);
@@ -105,6 +114,14 @@ public class BulkEvaluationBenchmark {
     public void naiveDrools(Blackhole bh) {
         for (ContactState s : states) {
             bh.consume(naive.evaluate(s, Dataset.NOW));
+        }
+    }
+
+    /** A new stateless Drools session per contact, on the standard DRL as it was when the issue was filed. */
+    @Benchmark
+    public void naiveDroolsAsFiled(Blackhole bh) {
+        for (ContactState s : states) {
+            bh.consume(naiveAsFiled.evaluate(s, Dataset.NOW));
         }
     }
 

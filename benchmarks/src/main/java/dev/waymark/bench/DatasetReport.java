@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Describes the benchmark dataset and checks every implementation against it, without timing anything: the
- * scenario mix, events per contact, what fires at {@link Dataset#NOW}, and whether naive Drools, hand-written
+ * scenario mix, events per contact, what fires at {@link Dataset#NOW}, and whether naive Drools (on the current and the as-filed DRL), hand-written
  * Java and the engine without skipping emit exactly Waymark's actions (exit 1 if not).
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.waymark.bench.DatasetReport [contacts]}
@@ -52,6 +52,8 @@ public final class DatasetReport {
         status |= check("waymarkNoSkip", reference,
                 Outcomes.of(Waymark.builder().settings(settings).skipNotDue(false).build(), states, Dataset.NOW), true);
         status |= check("naiveDrools", reference, Outcomes.of(new NaiveDrools(settings), states, Dataset.NOW), false);
+        status |= check("naiveDroolsAsFiled", reference,
+                Outcomes.of(new NaiveDrools(settings, NaiveDrools.Rules.AS_FILED), states, Dataset.NOW), false);
         System.exit(status);
     }
 

@@ -34,13 +34,16 @@ import org.openjdk.jmh.infra.Blackhole;
  *       fired).</li>
  *   <li>{@code waymarkQuiet}: the same over contacts with nothing due (each is skipped by its wake-up).</li>
  *   <li>{@code naiveDue}, {@code handWrittenDue}: the baselines on the due sample.</li>
+ *   <li>{@code naiveDueAsFiled}: naive Drools on the standard DRL as it was when the performance issue was filed
+ *       ({@link NaiveDrools.Rules#AS_FILED}), on the due sample.</li>
  * </ul>
  *
  * <p>The other memory question, bytes retained per contact state, is answered by the {@link RetainedMemory}
- * main, not by JMH. Before timing, {@code @Setup} checks that the three implementations emit the same actions
+ * main, not by JMH. Before timing, {@code @Setup} checks that the four implementations emit the same actions
  * on the due sample.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar MemoryBenchmark -prof gc}
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar MemoryBenchmark -prof gc} (one of them:
+ * {@code 'MemoryBenchmark.naiveDueAsFiled$'}; {@code naiveDue} needs the {@code $} to leave the as-filed one out)
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -60,6 +63,7 @@ public class MemoryBenchmark {
     private JourneyEngine waymark;
     private JourneyEngine handWritten;
     private NaiveDrools naive;
+    private NaiveDrools naiveAsFiled;
 
     /** Picks {@value #SAMPLE} due and {@value #SAMPLE} quiet contacts from the dataset; checks the implementations agree. */
     @Setup(Level.Trial)
@@ -69,6 +73,7 @@ public class MemoryBenchmark {
         List<ContactState> states = Dataset.states(waymark, 16 * SAMPLE, Dataset.SEED, Runtime.getRuntime().availableProcessors());
         handWritten = HandWrittenRules.engine(settings, states.get(0).rulesetId(), 128);
         naive = new NaiveDrools(settings);
+        naiveAsFiled = new NaiveDrools(settings, NaiveDrools.Rules.AS_FILED);
         due = new ArrayList<>(SAMPLE);
         quiet = new ArrayList<>(SAMPLE);
         List<Evaluation> first = new ArrayList<>(states.size());
@@ -85,6 +90,7 @@ public class MemoryBenchmark {
         Outcomes reference = Outcomes.of(waymark, due, Dataset.NOW);
         reference.requireSame("waymark", Outcomes.of(handWritten, due, Dataset.NOW), "handWritten", true);
         reference.requireSame("waymark", Outcomes.of(naive, due, Dataset.NOW), "naiveDrools", false);
+        reference.requireSame("waymark", Outcomes.of(naiveAsFiled, due, Dataset.NOW), "naiveDroolsAsFiled", false);
         System.out.println("due sample: " + reference + "; implementations agree");
     }
 
@@ -105,6 +111,14 @@ public class MemoryBenchmark {
     public void naiveDue(Blackhole bh) {
         for (ContactState s : due) {
             bh.consume(naive.evaluate(s, Dataset.NOW));
+        }
+    }
+
+    /** Due contacts, a stateless session each, on the standard DRL as it was when the issue was filed. */
+    @Benchmark
+    public void naiveDueAsFiled(Blackhole bh) {
+        for (ContactState s : due) {
+            bh.consume(naiveAsFiled.evaluate(s, Dataset.NOW));
         }
     }
 

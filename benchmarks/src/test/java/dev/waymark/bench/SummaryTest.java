@@ -29,6 +29,7 @@ class SummaryTest {
                 result("BulkEvaluationBenchmark.handWritten", "10000", 10),
                 result("BulkEvaluationBenchmark.waymark", "100000", 150),
                 result("BulkEvaluationBenchmark.naiveDrools", "100000", 1200),
+                result("BulkEvaluationBenchmark.naiveDroolsAsFiled", "100000", 3000),
                 result("BulkEvaluationBenchmark.handWritten", "100000", 100)) + "]");
         Files.writeString(dir.resolve("ingest.json"), """
                 [{"benchmark":"dev.waymark.bench.IngestBenchmark.foldHistory","mode":"thrpt","params":{},
@@ -46,6 +47,6 @@ class SummaryTest {
         }
         String[] lines = captured.toString(StandardCharsets.UTF_8).split("\n");
         assertThat(lines[lines.length - 1]).isEqualTo(
-                "summary: speedup_vs_naive=8.00 slowdown_vs_handwritten=1.50 ingest_events_per_s=2061235 bytes_per_contact=2753");
+                "summary: speedup_vs_naive=8.00 speedup_vs_naive_as_filed=20.00 slowdown_vs_handwritten=1.50 ingest_events_per_s=2061235 bytes_per_contact=2753");
     }
 }
