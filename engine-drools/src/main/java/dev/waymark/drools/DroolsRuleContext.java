@@ -44,6 +44,8 @@ final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFil
     private final Duration stageLapse;
     /** The numbered steps of every hours-list parameter, by rule and parameter, resolved once too. */
     private final Map<String, Map<String, List<Step>>> steps = new java.util.HashMap<>();
+    /** The longest delay of every hours-list parameter, by rule and parameter. */
+    private final Map<String, Map<String, Duration>> longest = new java.util.HashMap<>();
 
     /** Watch states besides a running batch's number (which is positive). */
     static final long IDLE = 0;
@@ -83,6 +85,7 @@ final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFil
                     @SuppressWarnings("unchecked")
                     List<Duration> delays = (List<Duration>) value;
                     steps.computeIfAbsent(rule, r -> new java.util.HashMap<>()).put(param, numbered(delays));
+                    longest.computeIfAbsent(rule, r -> new java.util.HashMap<>()).put(param, delays.stream().max(Duration::compareTo).orElse(Duration.ZERO));
                 }
             }
             params.put(rule, values);
@@ -298,6 +301,12 @@ final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFil
             steps.add(new Step(i + 1, delays.get(i)));
         }
         return List.copyOf(steps);
+    }
+
+    @Override
+    public Duration longest(String rule, String param) {
+        Duration resolved = longest.getOrDefault(rule, Map.of()).get(param);
+        return resolved != null ? resolved : RuleContext.super.longest(rule, param); // the latter explains a bad name
     }
 
     @Override

@@ -62,6 +62,20 @@ public interface RuleContext {
     /** The delays of an hours-list parameter, numbered from 1 (for example the welcome series' steps). */
     List<Step> steps(String rule, String param);
 
+    /**
+     * The longest delay of an hours-list parameter, {@link Duration#ZERO} for an empty list: with the window
+     * after it, where a series of steps ends, so a rule can tell at the contact that no step is left.
+     */
+    default Duration longest(String rule, String param) {
+        Duration longest = Duration.ZERO;
+        for (Duration d : durations(rule, param)) {
+            if (d.compareTo(longest) > 0) {
+                longest = d;
+            }
+        }
+        return longest;
+    }
+
     /** One numbered delay of an hours-list parameter. */
     record Step(int number, Duration delay) {
     }
