@@ -97,6 +97,7 @@ public final class Waymark {
         private boolean skipNotDue = true;
         private int firingBudget = DEFAULT_FIRING_BUDGET;
         private Duration ruleTimeLimit = DEFAULT_RULE_TIME_LIMIT;
+        private int sessionResetFrom = DroolsRuleRunner.RESET_FROM;
         private Path templates;
         private final List<JourneyDefinition> journeys = new ArrayList<>();
 
@@ -247,6 +248,16 @@ public final class Waymark {
         }
 
         /**
+         * Batches of at least this many contacts leave the pooled session by a reset instead of fact by fact
+         * (default {@link DroolsRuleRunner#RESET_FROM}). Package-private: tests set 1 to put every batch through
+         * the reset.
+         */
+        Builder sessionResetFrom(int contacts) {
+            this.sessionResetFrom = contacts;
+            return this;
+        }
+
+        /**
          * Whether to skip contacts whose next wake-up is after {@code now} and that have no due event (default
          * true). Turning it off changes no result, only speed; it exists to verify exactly that.
          */
@@ -269,7 +280,7 @@ public final class Waymark {
             // With every rule switched off (an engine of journeys alone) there is nothing for Drools to fire,
             // and a knowledge base without rules declares no global to hand it.
             RuleRunner runner = compiled.ruleIds().isEmpty() ? (contacts, now, out) -> { }
-                    : new DroolsRuleRunner(compiled.kieBase(), settings, firingBudget, ruleTimeLimit);
+                    : new DroolsRuleRunner(compiled.kieBase(), settings, firingBudget, ruleTimeLimit, sessionResetFrom);
             return Pipeline.around(runner)
                     .settings(settings)
                     .ruleset(compiled.fingerprint(), compiled.ruleIds())
