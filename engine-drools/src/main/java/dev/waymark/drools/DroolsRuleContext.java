@@ -269,21 +269,7 @@ final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFil
 
     @Override
     public boolean due(Contact contact, Instant from, Duration delay) {
-        if (from == null) {
-            return false;
-        }
-        // now >= from + delay, compared without building that instant: rules ask for every cart, order and step,
-        // and most are due or long past. Not due: the instant is built (with Instant's own range checks) and declared.
-        long seconds = Math.addExact(from.getEpochSecond(), delay.getSeconds());
-        int nanos = from.getNano() + delay.getNano();
-        if (nanos >= 1_000_000_000) {
-            seconds = Math.addExact(seconds, 1);
-            nanos -= 1_000_000_000;
-        }
-        if (now.getEpochSecond() > seconds || (now.getEpochSecond() == seconds && now.getNano() >= nanos)) {
-            return true;
-        }
-        return due(contact, from.plus(delay));
+        return from != null && due(contact, from.plus(delay));
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code waymark.due(contact, from, delay)} is {@code now >= from + delay} to the nanosecond, also when the
  * nanoseconds of {@code from} and {@code delay} carry into a second, and declares {@code from + delay} when not
- * yet due. (The engine compares without building that instant; these pin the boundary it must keep.)
+ * yet due.
  */
 class DueArithmeticTest {
 
