@@ -232,18 +232,17 @@ public final class HandWrittenRules implements RuleRunner {
 
     private void churnRisk(Contact c, int i, Instant now, Emissions out) {
         Instant last = c.lastOrderAt();
-        if (!now.isBefore(last.plus(churnLapse))) {
-            return; // lapsed: the DRL checks this first too
-        }
         Duration silence = scaled(Duration.between(c.firstOrderAt(), last), churnFactor).dividedBy(c.orderCount() - 1);
         Instant quietUntil = last.plus(silence);
         if (!now.isAfter(quietUntil)) {
             out.dueAt(i, quietUntil.plusNanos(1)); // strictly more than the silence
             return;
         }
-        String key = last.toString();
-        out.emit(i, StandardRules.CHURN_RISK, TAG_ADD, key, Map.of("tag", "churn-risk"));
-        out.emit(i, StandardRules.CHURN_RISK, "task.create", key, Map.of("kind", "retention-call"));
+        if (now.isBefore(last.plus(churnLapse))) {
+            String key = last.toString();
+            out.emit(i, StandardRules.CHURN_RISK, TAG_ADD, key, Map.of("tag", "churn-risk"));
+            out.emit(i, StandardRules.CHURN_RISK, "task.create", key, Map.of("kind", "retention-call"));
+        }
     }
 
     /** {@code d × factor} rounded down to the nanosecond, as the DRL's {@code waymark.scaled} (exact, so boundaries agree). */
