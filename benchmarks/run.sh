@@ -47,10 +47,10 @@ mkdir -p "$results"
 case $mode in
   quick)   jmh_opts=(-f 1 -wi 2 -i 3 -w 2s -r 2s); bulk_opts=(-f 1 -wi 3 -i 5 -w 3s -r 3s)
            bulk_heap=3g; bulk_select='BulkEvaluationBenchmark.(waymark|naiveDrools|naiveDroolsAsFiled|handWritten)$'
-           sizes=100000; retained=100000; heap=3g ;;
+           sizes=100000; retained=100000; heap=3g; build_forks=5 ;;
   full)    jmh_opts=(-f 2 -wi 5 -i 5 -w 10s -r 10s); bulk_opts=("${jmh_opts[@]}")
            bulk_heap=10g; bulk_select=BulkEvaluationBenchmark
-           sizes=10000,100000,1000000; retained=1000000; heap=8g ;;
+           sizes=10000,100000,1000000; retained=1000000; heap=8g; build_forks=10 ;;
   profile) jmh_opts=(-f 1 -wi 3 -i 3 -w 5s -r 5s); bulk_opts=("${jmh_opts[@]}"); bulk_heap=3g; sizes=100000 ;;
 esac
 
@@ -91,6 +91,9 @@ opts=("${jmh_opts[@]}")
 jmh ingest IngestBenchmark
 jmh streaming StreamingLatencyBenchmark
 jmh memory MemoryBenchmark -prof gc
+# The cold start: one shot per fork, each fork a fresh JVM (the class's own settings, fewer forks when quick).
+opts=(-f "$build_forks")
+jmh engine-build EngineBuildBenchmark
 
 echo "== retained memory ($retained contacts)" >&2
 java -XX:+UseSerialGC -Xmx$heap -cp "$jar" dev.waymark.bench.RetainedMemory "$retained" "$results/retained.properties" \
