@@ -85,7 +85,7 @@ final class DroolsRuleContext implements RuleContext, ContactFailures, AgendaFil
                     @SuppressWarnings("unchecked")
                     List<Duration> delays = (List<Duration>) value;
                     steps.computeIfAbsent(rule, r -> new java.util.HashMap<>()).put(param, numbered(delays));
-                    longest.computeIfAbsent(rule, r -> new java.util.HashMap<>()).put(param, delays.stream().max(Duration::compareTo).orElse(Duration.ZERO));
+                    longest.computeIfAbsent(rule, r -> new java.util.HashMap<>()).put(param, RuleContext.super.longest(rule, param)); // one definition of the longest; it reads only settings
                 }
             }
             params.put(rule, values);
